@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from firstask import views
+
+admin.site.site_header = _("firstask administration")
+admin.site.site_title = _("firstask")
+admin.site.index_title = _("Configuration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("inquiries.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Lets `make run` show the 404/500 pages at /__errors__/404 without turning DEBUG off.
+    urlpatterns += [path("__errors__/<int:code>", views.error_preview)]

@@ -1,0 +1,104 @@
+"""Roles are Django groups that bundle permissions; views and navigation check permissions.
+
+The table below is the single source of what each role may do. `roles_sync()` creates or
+updates the groups to match it (after every migrate, and from `seed_demo`). A person can
+hold several roles. Group names are the Chinese role names the office uses.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str
+    label: str
+    permissions: tuple[str, ...]
+
+
+# Everyone on the staff may read the organisation: the seeds require every staff member to
+# know every department's duties.
+_READ_ORGANISATION = (
+    "inquiries.view_department",
+    "inquiries.view_staffprofile",
+)
+_ADMINISTER_ORGANISATION = (
+    "inquiries.add_department",
+    "inquiries.change_department",
+    "inquiries.delete_department",
+    "inquiries.import_organisation",
+    "inquiries.add_staffprofile",
+    "inquiries.change_staffprofile",
+    "inquiries.delete_staffprofile",
+    "inquiries.view_user",
+    "inquiries.add_user",
+    "inquiries.change_user",
+    "auth.view_group",
+)
+
+FRONT_DESK = Role("front_desk", "前台接待", _("Front desk"), _READ_ORGANISATION)
+HANDLER = Role("handler", "经办人", _("Handler"), _READ_ORGANISATION)
+DEPARTMENT_HEAD = Role("department_head", "部门负责人", _("Department head"), _READ_ORGANISATION)
+SUPERVISING_LEADER = Role(
+    "supervising_leader", "分管领导", _("Supervising leader"), _READ_ORGANISATION
+)
+OFFICE_COORDINATOR = Role(
+    "office_coordinator", "办公室协调员", _("Office coordinator"), _READ_ORGANISATION
+)
+DISCIPLINE = Role("discipline", "效能监察", _("Discipline and HR"), _READ_ORGANISATION)
+ADMINISTRATOR = Role(
+    "administrator",
+    "系统管理员",
+    _("Administrator"),
+    _READ_ORGANISATION + _ADMINISTER_ORGANISATION,
+)
+
+ROLES: tuple[Role, ...] = (
+    FRONT_DESK,
+    HANDLER,
+    DEPARTMENT_HEAD,
+    SUPERVISING_LEADER,
+    OFFICE_COORDINATOR,
+    DISCIPLINE,
+    ADMINISTRATOR,
+)
+ROLES_BY_CODE = {role.code: role for role in ROLES}
+
+
+def role_from_text(value: str) -> Role | None:
+    """Find a role by its code, group name or label (either language), for imports."""
+    wanted = value.strip().lower()
+    for role in ROLES:
+        if wanted in {role.code, role.group_name.lower(), str(role.label).lower()}:
+            return role
+    return None
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create the role groups and give each exactly the permissions in the table."""
+    groups = {}
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        perms = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+        groups[role.code] = group
+    return groups
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs):
+    # Run once, after the last of our apps has migrated and its permissions exist.
+    if app_config is None or app_config.label != "inquiries":
+        return
+    if not Permission.objects.using(using).filter(content_type__app_label="inquiries").exists():
+        return
+    roles_sync()

@@ -1,0 +1,1 @@
+# Violations, sanctions and the annual assessment arrive with the "Penalties" issue.
