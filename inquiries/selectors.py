@@ -1,0 +1,156 @@
+"""Read functions for the organisation: the directory every staff member looks things up in."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from inquiries.models import Department, StaffProfile, User
+from inquiries.roles import ROLES
+from inquiries.text import normalize_text
+
+_NOT_PINYIN = re.compile(r"[^0-9a-z]")
+
+# Everything a directory row shows, fetched in the same query as the departments.
+_DIRECTORY_RELATED = (
+    "parent",
+    "parent__parent",
+    "head",
+    "contact_person",
+    "contact_person__profile",
+    "supervising_leader",
+)
+
+
+def department_search(*, query: str) -> QuerySet[Department]:
+    """Active departments matching `query`, in directory order (unit, department, section).
+
+    Every word of the query must match the name, code, duties or routing keywords; the whole
+    query also matches the name's pinyin or its initials ("bgs" and "bangong" find 办公室).
+    Full-width input from Chinese input methods is folded first. An empty query lists all.
+    """
+    departments = Department.objects.filter(is_active=True).select_related(*_DIRECTORY_RELATED)
+    text = normalize_text(query)
+    if text:
+        words_match = Q()
+        for word in text.split(" "):
+            words_match &= (
+                Q(name__icontains=word)
+                | Q(code__icontains=word)
+                | Q(duties__icontains=word)
+                | Q(keywords__icontains=word)
+            )
+        condition = words_match
+        pinyin = _NOT_PINYIN.sub("", text.lower())
+        if pinyin:
+            condition |= Q(name_pinyin__contains=pinyin) | Q(name_initials__contains=pinyin)
+        departments = departments.filter(condition)
+    # Listed by the organisation chart, not by relevance: staff learn where a department sits.
+    return departments.order_by("sort_order", "code")
+
+
+@dataclass
+class DirectoryGroup:
+    """One unit's departments and sections, in the order of its organisation chart."""
+
+    unit: Department | None
+    rows: list[Department] = field(default_factory=list)
+
+
+def department_directory_groups(*, departments) -> list[DirectoryGroup]:
+    """Group directory rows by unit; each department is followed by its own sections.
+
+    Expects departments from `department_search` (parents already loaded: no queries here).
+    """
+    departments = list(departments)
+
+    def sort_key(department):
+        key = []
+        node = department
+        while node is not None:
+            key.insert(0, (node.sort_order, node.code))
+            node = node.parent
+        return key
+
+    groups: dict[int | None, DirectoryGroup] = {}
+    for department in sorted(departments, key=sort_key):
+        unit = _unit_of(department)
+        if unit is department:
+            # The unit itself heads its group rather than sitting in it as a row.
+            groups.setdefault(unit.pk, DirectoryGroup(unit=unit))
+            continue
+        key = unit.pk if unit else None
+        groups.setdefault(key, DirectoryGroup(unit=unit)).rows.append(department)
+    return list(groups.values())
+
+
+def _unit_of(department: Department) -> Department | None:
+    node = department
+    while node.parent is not None:
+        node = node.parent
+    return node if node.level == Department.Level.UNIT else None
+
+
+def department_office(*, unit: Department | None = None) -> Department | None:
+    """The active office (办公室) that coordinates unclear matters; of `unit` when given."""
+    offices = Department.objects.filter(is_active=True, is_office=True)
+    if unit is not None:
+        offices = offices.filter(parent=unit)
+    return offices.order_by("parent__sort_order", "sort_order", "code").first()
+
+
+def department_get_for_directory(*, code: str) -> Department:
+    """The active department with this code (any case, full-width folded), or 404."""
+    wanted = normalize_text(code).upper()
+    try:
+        return (
+            Department.objects.select_related(
+                *_DIRECTORY_RELATED, "head__profile", "supervising_leader__profile"
+            )
+            .filter(is_active=True)
+            .get(code=wanted)
+        )
+    except Department.DoesNotExist:
+        raise Http404("No active department with this code.") from None
+
+
+def department_children(*, department: Department) -> QuerySet[Department]:
+    """Active sections (or departments, for a unit) directly under `department`."""
+    return (
+        department.children.filter(is_active=True)
+        .select_related("contact_person", "contact_person__profile")
+        .order_by("sort_order", "code")
+    )
+
+
+def department_staff(*, department: Department) -> QuerySet[StaffProfile]:
+    """Active staff of `department`, highest rank first, with their delegates' phones."""
+    return (
+        StaffProfile.objects.filter(department=department, user__is_active=True)
+        .select_related("user", "delegate", "delegate__profile")
+        .order_by("-rank", "user__full_name", "user__username")
+    )
+
+
+def staff_profile_for_user(*, user: User) -> StaffProfile | None:
+    """The user's staff profile with their department, or None if they have none."""
+    return (
+        StaffProfile.objects.select_related(
+            "department", "department__parent", "delegate", "delegate__profile"
+        )
+        .filter(user=user)
+        .first()
+    )
+
+
+def user_role_labels(*, user: User) -> list[str]:
+    """The user's roles as translated labels, in the order of the role table.
+
+    Groups that are not one of the known roles are listed under their own name.
+    """
+    names = set(user.groups.values_list("name", flat=True))
+    labels = [str(role.label) for role in ROLES if role.group_name in names]
+    known = {role.group_name for role in ROLES}
+    labels.extend(sorted(names - known))
+    return labels
