@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development commands run with DEBUG on unless the environment says otherwise.
+MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
 
-.PHONY: run test lint format install translations messages demo bench lock clean
+.PHONY: run test lint format install translations messages demo lock clean
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -15,16 +17,16 @@ $(VENV)/.installed: requirements/dev.txt
 install: $(VENV)/.installed
 
 translations: install
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
 
 run: install translations
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 demo: install
-	$(PY) manage.py seed_demo
+	$(MANAGE) seed_demo
 
 test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -34,7 +36,7 @@ lint: install
 	$(PY) -m ruff format --check .
 	$(PY) -m djlint templates --lint
 	$(PY) -m djlint templates --check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 
 format: install
 	$(PY) -m ruff check --fix .
@@ -43,7 +45,7 @@ format: install
 
 # Update the English message catalogue sources after changing user-facing strings.
 messages: install
-	$(PY) manage.py makemessages --locale zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --ignore=.venv --ignore=var --no-obsolete
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
 lock:
