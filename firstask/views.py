@@ -5,10 +5,17 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inquiries.selectors import staff_profile_for_user, user_role_labels
+
 
 @login_required
 def home(request):
-    return TemplateResponse(request, "home.html")
+    """The signed-in user's card: what they tell a requester (name, duty, phone)."""
+    context = {
+        "profile": staff_profile_for_user(user=request.user),
+        "role_labels": user_role_labels(user=request.user),
+    }
+    return TemplateResponse(request, "home.html", context)
 
 
 @never_cache

@@ -24,7 +24,7 @@ _DIRECTORY_RELATED = (
 
 
 def department_search(*, query: str) -> QuerySet[Department]:
-    """Active departments matching `query`, in directory order (unit, department, section).
+    """Active departments matching `query`; `department_directory_groups` arranges them.
 
     Every word of the query must match the name, code, duties or routing keywords; the whole
     query also matches the name's pinyin or its initials ("bgs" and "bangong" find 办公室).
@@ -92,12 +92,13 @@ def _unit_of(department: Department) -> Department | None:
     return node if node.level == Department.Level.UNIT else None
 
 
-def department_office(*, unit: Department | None = None) -> Department | None:
-    """The active office (办公室) that coordinates unclear matters; of `unit` when given."""
-    offices = Department.objects.filter(is_active=True, is_office=True)
-    if unit is not None:
-        offices = offices.filter(parent=unit)
-    return offices.order_by("parent__sort_order", "sort_order", "code").first()
+def department_office() -> Department | None:
+    """The active office (办公室) that coordinates unclear matters (the first unit's)."""
+    return (
+        Department.objects.filter(is_active=True, is_office=True)
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+        .first()
+    )
 
 
 def department_get_for_directory(*, code: str) -> Department:

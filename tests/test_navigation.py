@@ -1,0 +1,74 @@
+"""The main navigation shows each user only what their roles allow; pages need a sign-in."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import reverse
+
+from firstask.navigation import navigation
+from tests.factories import UserFactory
+
+IMPORT = reverse("inquiries:organisation_import")
+ADMIN = reverse("admin:index")
+
+
+def nav_urls(client):
+    return [item["url"] for item in client.get(reverse("home")).context["nav_items"]]
+
+
+def test_front_desk_sees_home_and_directory_only(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    urls = nav_urls(client)
+
+    assert urls == [reverse("home"), reverse("inquiries:directory")]
+
+
+def test_front_desk_page_has_no_links_to_import_or_admin(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'href="{IMPORT}"' not in html
+    assert f'href="{ADMIN}"' not in html
+
+
+def test_administrator_sees_every_item(client, db):
+    admin = UserFactory(roles=["administrator"], is_staff=True)
+    client.force_login(admin)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert nav_urls(client) == [reverse("home"), reverse("inquiries:directory"), IMPORT, ADMIN]
+    assert f'href="{IMPORT}"' in html
+    assert f'href="{ADMIN}"' in html
+
+
+def test_administrator_role_without_staff_flag_gets_no_admin_link(client, db):
+    client.force_login(UserFactory(roles=["administrator"], is_staff=False))
+
+    assert ADMIN not in nav_urls(client)
+
+
+def test_home_is_the_current_item_on_the_home_page(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'<a href="{reverse("home")}" aria-current="page">' in html
+    assert html.count('aria-current="page"') == 1
+
+
+def test_anonymous_request_gets_no_navigation(db):
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    assert navigation(request) == {"nav_items": []}
+
+
+@pytest.mark.parametrize("url", ["/", "/directory/", "/directory/BGS/"])
+def test_anonymous_users_are_sent_to_login(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
