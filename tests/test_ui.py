@@ -130,6 +130,16 @@ def test_language_switch_to_english_changes_the_page_language(client):
     assert "用户名" not in html
 
 
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    # Office PCs are often set up in English; the UI stays Chinese unless chosen otherwise.
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html
+
+
 def test_language_switch_offers_both_languages(client):
     html = client.get(reverse("login")).content.decode()
 
