@@ -26,6 +26,8 @@ run: install translations
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 demo: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
 test: install translations

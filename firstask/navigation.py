@@ -24,7 +24,11 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("Home"), "home"),
     NavItem(_("Directory"), "inquiries:directory"),
-    NavItem(_("Import organisation"), "inquiries:organisation_import", "inquiries.import_organisation"),
+    NavItem(
+        _("Import organisation"),
+        "inquiries:organisation_import",
+        "inquiries.import_organisation",
+    ),
     NavItem(_("Administration"), "admin:index", "staff"),
 )
 

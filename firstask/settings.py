@@ -82,9 +82,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ for a laptop, PostgreSQL in production via DATABASE_URL.
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'firstask.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'firstask.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
@@ -132,9 +130,7 @@ STORAGES = {
 
 # Email: console in development; EMAIL_URL (smtp+tls://user:pass@host:587 …) in production.
 # django-environ parses the URL; Django 6.1 configures backends through MAILERS.
-_email = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
-)
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _SMTP_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-firstask-0123456789-abcdefghijklmnop")
 
-from firstask.settings import *  # noqa: E402, F403
+from firstask.settings import *  # noqa: F403
 
 STORAGES = {
     **STORAGES,  # noqa: F405

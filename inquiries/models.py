@@ -23,7 +23,8 @@ class User(AbstractUser):
     last_name = None
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Role changes (group membership) are audited too.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -161,6 +162,10 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         self.name = normalize_text(self.name)
@@ -183,10 +188,6 @@ class Department(models.Model):
                 )
         if self.is_office and self.level != self.Level.DEPARTMENT:
             raise ValidationError({"is_office": _("Only a department can be the office.")})
-
-    def save(self, *args, **kwargs):
-        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def keyword_list(self) -> list[str]:

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inquiries.models import Department, StaffProfile, User
-from inquiries.roles import ADMINISTRATOR, FRONT_DESK
+from inquiries.roles import ADMINISTRATOR, DISCIPLINE, FRONT_DESK, HANDLER
 from tests.factories import (
     DepartmentFactory,
     StaffProfileFactory,
@@ -307,3 +307,17 @@ def test_organisation_changelists_cost_the_same_queries_for_3_or_15_rows(
     many = _changelist_queries(administrator_client, url)
 
     assert many == few
+
+
+def test_giving_someone_a_role_leaves_an_audit_row_with_their_roles(db):
+    user = UserFactory(username="shenji", roles=[HANDLER.code])
+    before = user.history.count()
+
+    user.groups.add(Group.objects.get(name=DISCIPLINE.group_name))
+
+    assert user.history.count() == before + 1
+    latest = user.history.latest()
+    assert {g.group.name for g in latest.groups.all()} == {
+        HANDLER.group_name,
+        DISCIPLINE.group_name,
+    }

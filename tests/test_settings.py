@@ -18,8 +18,7 @@ def run_python(code: str, **env_vars: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key
-        not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "CI"}
+        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "CI"}
     }
     env |= {"DJANGO_SETTINGS_MODULE": "firstask.settings", "ENV_FILE": os.devnull, **env_vars}
     return subprocess.run(

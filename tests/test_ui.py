@@ -99,7 +99,7 @@ def test_password_change_with_the_right_old_password_works(client, staff_user):
     staff_user.refresh_from_db()
     assert staff_user.check_password(new_password)
     done = client.get(reverse("password_change_done"))
-    assert "你的密码已修改" in done.content.decode()
+    assert "您的密码已修改" in done.content.decode()
 
 
 def test_password_change_with_a_wrong_old_password_shows_an_error(client, staff_user):

@@ -10,199 +10,780 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='full name')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="full name"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('unit', 'Unit'), ('department', 'Department'), ('section', 'Section')], default='department', max_length=20, verbose_name='level')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.CharField(help_text='A short unique code, used by imports and reports, e.g. BGS.', max_length=32, unique=True, verbose_name='code')),
-                ('duties', models.TextField(blank=True, help_text="The department's responsibilities (职责).", verbose_name='duties')),
-                ('keywords', models.CharField(blank=True, help_text='Words that point a matter to this department, separated by spaces.', max_length=500, verbose_name='routing keywords')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='office location')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('is_office', models.BooleanField(default=False, help_text='The office (办公室) coordinates unclear and cross-department matters.', verbose_name='is the office')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='sort order')),
-                ('name_pinyin', models.CharField(editable=False, max_length=400, verbose_name='name in pinyin')),
-                ('name_initials', models.CharField(db_index=True, editable=False, max_length=100, verbose_name='pinyin initials')),
-                ('contact_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact_for_departments', to=settings.AUTH_USER_MODEL, verbose_name='contact person')),
-                ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_departments', to=settings.AUTH_USER_MODEL, verbose_name='head')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='inquiries.department', verbose_name='parent')),
-                ('supervising_leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supervised_departments', to=settings.AUTH_USER_MODEL, verbose_name='supervising leader')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("unit", "Unit"),
+                            ("department", "Department"),
+                            ("section", "Section"),
+                        ],
+                        default="department",
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="A short unique code, used by imports and reports, e.g. BGS.",
+                        max_length=32,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "duties",
+                    models.TextField(
+                        blank=True,
+                        help_text="The department's responsibilities (职责).",
+                        verbose_name="duties",
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Words that point a matter to this department, separated by spaces.",
+                        max_length=500,
+                        verbose_name="routing keywords",
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(blank=True, max_length=200, verbose_name="office location"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                (
+                    "is_office",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The office (办公室) coordinates unclear and cross-department matters.",
+                        verbose_name="is the office",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="sort order")),
+                (
+                    "name_pinyin",
+                    models.CharField(editable=False, max_length=400, verbose_name="name in pinyin"),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=100,
+                        verbose_name="pinyin initials",
+                    ),
+                ),
+                (
+                    "contact_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contact_for_departments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="contact person",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="headed_departments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="head",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="inquiries.department",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "supervising_leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supervised_departments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="supervising leader",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['sort_order', 'code'],
-                'permissions': [('import_organisation', 'Can import departments and staff from a file')],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["sort_order", "code"],
+                "permissions": [
+                    ("import_organisation", "Can import departments and staff from a file")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDepartment',
+            name="HistoricalDepartment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('level', models.CharField(choices=[('unit', 'Unit'), ('department', 'Department'), ('section', 'Section')], default='department', max_length=20, verbose_name='level')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.CharField(db_index=True, help_text='A short unique code, used by imports and reports, e.g. BGS.', max_length=32, verbose_name='code')),
-                ('duties', models.TextField(blank=True, help_text="The department's responsibilities (职责).", verbose_name='duties')),
-                ('keywords', models.CharField(blank=True, help_text='Words that point a matter to this department, separated by spaces.', max_length=500, verbose_name='routing keywords')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='office location')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('is_office', models.BooleanField(default=False, help_text='The office (办公室) coordinates unclear and cross-department matters.', verbose_name='is the office')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='sort order')),
-                ('name_pinyin', models.CharField(editable=False, max_length=400, verbose_name='name in pinyin')),
-                ('name_initials', models.CharField(db_index=True, editable=False, max_length=100, verbose_name='pinyin initials')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('contact_person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='contact person')),
-                ('head', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='head')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inquiries.department', verbose_name='parent')),
-                ('supervising_leader', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='supervising leader')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("unit", "Unit"),
+                            ("department", "Department"),
+                            ("section", "Section"),
+                        ],
+                        default="department",
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="A short unique code, used by imports and reports, e.g. BGS.",
+                        max_length=32,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "duties",
+                    models.TextField(
+                        blank=True,
+                        help_text="The department's responsibilities (职责).",
+                        verbose_name="duties",
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Words that point a matter to this department, separated by spaces.",
+                        max_length=500,
+                        verbose_name="routing keywords",
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(blank=True, max_length=200, verbose_name="office location"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                (
+                    "is_office",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The office (办公室) coordinates unclear and cross-department matters.",
+                        verbose_name="is the office",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="sort order")),
+                (
+                    "name_pinyin",
+                    models.CharField(editable=False, max_length=400, verbose_name="name in pinyin"),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=100,
+                        verbose_name="pinyin initials",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "contact_person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="contact person",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="head",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inquiries.department",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "supervising_leader",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="supervising leader",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical department',
-                'verbose_name_plural': 'historical departments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical department",
+                "verbose_name_plural": "historical departments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStaffProfile',
+            name="HistoricalStaffProfile",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(help_text='The post (职务).', max_length=50, verbose_name='title')),
-                ('duty', models.TextField(blank=True, help_text='What this person handles.', verbose_name='duty')),
-                ('office_phone', models.CharField(blank=True, max_length=30, verbose_name='office phone')),
-                ('rank', models.PositiveSmallIntegerField(choices=[(10, 'Clerk'), (20, 'Staff member'), (30, 'Deputy section chief level'), (40, 'Section chief level'), (50, 'Deputy division chief level'), (60, 'Division chief level'), (70, 'Deputy bureau chief level'), (80, 'Bureau chief level')], default=20, help_text='When two staff are asked together, the higher rank is the first responder.', verbose_name='rank')),
-                ('employment_type', models.CharField(choices=[('established', 'Established post'), ('contract', 'Contract'), ('probationary', 'Probationary'), ('seconded', 'Seconded'), ('temporary', 'Temporary')], default='established', help_text='Probationary staff are first responders too.', max_length=20, verbose_name='employment type')),
-                ('availability', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('business_trip', 'On a business trip')], default='present', max_length=20, verbose_name='availability')),
-                ('away_from', models.DateField(blank=True, null=True, verbose_name='away from')),
-                ('away_until', models.DateField(blank=True, null=True, verbose_name='away until')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('delegate', models.ForeignKey(blank=True, db_constraint=False, help_text="Who takes this person's referrals while they are away.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='delegate')),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inquiries.department', verbose_name='department')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The post (职务).", max_length=50, verbose_name="title"
+                    ),
+                ),
+                (
+                    "duty",
+                    models.TextField(
+                        blank=True, help_text="What this person handles.", verbose_name="duty"
+                    ),
+                ),
+                (
+                    "office_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="office phone"),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (10, "Clerk"),
+                            (20, "Staff member"),
+                            (30, "Deputy section chief level"),
+                            (40, "Section chief level"),
+                            (50, "Deputy division chief level"),
+                            (60, "Division chief level"),
+                            (70, "Deputy bureau chief level"),
+                            (80, "Bureau chief level"),
+                        ],
+                        default=20,
+                        help_text="When two staff are asked together, the higher rank is the first responder.",
+                        verbose_name="rank",
+                    ),
+                ),
+                (
+                    "employment_type",
+                    models.CharField(
+                        choices=[
+                            ("established", "Established post"),
+                            ("contract", "Contract"),
+                            ("probationary", "Probationary"),
+                            ("seconded", "Seconded"),
+                            ("temporary", "Temporary"),
+                        ],
+                        default="established",
+                        help_text="Probationary staff are first responders too.",
+                        max_length=20,
+                        verbose_name="employment type",
+                    ),
+                ),
+                (
+                    "availability",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("business_trip", "On a business trip"),
+                        ],
+                        default="present",
+                        max_length=20,
+                        verbose_name="availability",
+                    ),
+                ),
+                ("away_from", models.DateField(blank=True, null=True, verbose_name="away from")),
+                ("away_until", models.DateField(blank=True, null=True, verbose_name="away until")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "delegate",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who takes this person's referrals while they are away.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="delegate",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inquiries.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical staff profile',
-                'verbose_name_plural': 'historical staff profiles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical staff profile",
+                "verbose_name_plural": "historical staff profiles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalUser',
+            name="HistoricalUser",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(db_index=True, error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='full name')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        db_index=True,
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="full name"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical user',
-                'verbose_name_plural': 'historical users',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical user",
+                "verbose_name_plural": "historical users",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StaffProfile',
+            name="StaffProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='The post (职务).', max_length=50, verbose_name='title')),
-                ('duty', models.TextField(blank=True, help_text='What this person handles.', verbose_name='duty')),
-                ('office_phone', models.CharField(blank=True, max_length=30, verbose_name='office phone')),
-                ('rank', models.PositiveSmallIntegerField(choices=[(10, 'Clerk'), (20, 'Staff member'), (30, 'Deputy section chief level'), (40, 'Section chief level'), (50, 'Deputy division chief level'), (60, 'Division chief level'), (70, 'Deputy bureau chief level'), (80, 'Bureau chief level')], default=20, help_text='When two staff are asked together, the higher rank is the first responder.', verbose_name='rank')),
-                ('employment_type', models.CharField(choices=[('established', 'Established post'), ('contract', 'Contract'), ('probationary', 'Probationary'), ('seconded', 'Seconded'), ('temporary', 'Temporary')], default='established', help_text='Probationary staff are first responders too.', max_length=20, verbose_name='employment type')),
-                ('availability', models.CharField(choices=[('present', 'Present'), ('absent', 'Absent'), ('business_trip', 'On a business trip')], default='present', max_length=20, verbose_name='availability')),
-                ('away_from', models.DateField(blank=True, null=True, verbose_name='away from')),
-                ('away_until', models.DateField(blank=True, null=True, verbose_name='away until')),
-                ('delegate', models.ForeignKey(blank=True, help_text="Who takes this person's referrals while they are away.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delegated_profiles', to=settings.AUTH_USER_MODEL, verbose_name='delegate')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='inquiries.department', verbose_name='department')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The post (职务).", max_length=50, verbose_name="title"
+                    ),
+                ),
+                (
+                    "duty",
+                    models.TextField(
+                        blank=True, help_text="What this person handles.", verbose_name="duty"
+                    ),
+                ),
+                (
+                    "office_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="office phone"),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (10, "Clerk"),
+                            (20, "Staff member"),
+                            (30, "Deputy section chief level"),
+                            (40, "Section chief level"),
+                            (50, "Deputy division chief level"),
+                            (60, "Division chief level"),
+                            (70, "Deputy bureau chief level"),
+                            (80, "Bureau chief level"),
+                        ],
+                        default=20,
+                        help_text="When two staff are asked together, the higher rank is the first responder.",
+                        verbose_name="rank",
+                    ),
+                ),
+                (
+                    "employment_type",
+                    models.CharField(
+                        choices=[
+                            ("established", "Established post"),
+                            ("contract", "Contract"),
+                            ("probationary", "Probationary"),
+                            ("seconded", "Seconded"),
+                            ("temporary", "Temporary"),
+                        ],
+                        default="established",
+                        help_text="Probationary staff are first responders too.",
+                        max_length=20,
+                        verbose_name="employment type",
+                    ),
+                ),
+                (
+                    "availability",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("business_trip", "On a business trip"),
+                        ],
+                        default="present",
+                        max_length=20,
+                        verbose_name="availability",
+                    ),
+                ),
+                ("away_from", models.DateField(blank=True, null=True, verbose_name="away from")),
+                ("away_until", models.DateField(blank=True, null=True, verbose_name="away until")),
+                (
+                    "delegate",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who takes this person's referrals while they are away.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="delegated_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="delegate",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="inquiries.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff profile',
-                'verbose_name_plural': 'staff profiles',
-                'ordering': ['department__sort_order', '-rank', 'user__username'],
+                "verbose_name": "staff profile",
+                "verbose_name_plural": "staff profiles",
+                "ordering": ["department__sort_order", "-rank", "user__username"],
             },
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'unit'), ('parent__isnull', True)), models.Q(models.Q(('level', 'unit'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='department_unit_is_root', violation_error_message='A unit has no parent; every department and section has one.'),
+            model_name="department",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", "unit"), ("parent__isnull", True)),
+                    models.Q(models.Q(("level", "unit"), _negated=True), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="department_unit_is_root",
+                violation_error_message="A unit has no parent; every department and section has one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='department_not_own_parent'),
+            model_name="department",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="department_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_office', True)), fields=('parent',), name='department_one_office_per_unit', violation_error_message='This unit already has an office.'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_office", True)),
+                fields=("parent",),
+                name="department_one_office_per_unit",
+                violation_error_message="This unit already has an office.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='department_name_unique_in_parent', violation_error_message='A department with this name already exists here.'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"),
+                name="department_name_unique_in_parent",
+                violation_error_message="A department with this name already exists here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('away_from__isnull', True), ('away_until__isnull', True), ('away_until__gte', models.F('away_from')), _connector='OR'), name='staffprofile_away_dates_in_order', violation_error_message='The return date cannot be before the first day away.'),
+            model_name="staffprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("away_from__isnull", True),
+                    ("away_until__isnull", True),
+                    ("away_until__gte", models.F("away_from")),
+                    _connector="OR",
+                ),
+                name="staffprofile_away_dates_in_order",
+                violation_error_message="The return date cannot be before the first day away.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('delegate', models.F('user')), _negated=True), name='staffprofile_not_own_delegate', violation_error_message='A person cannot be their own delegate.'),
+            model_name="staffprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delegate", models.F("user")), _negated=True),
+                name="staffprofile_not_own_delegate",
+                violation_error_message="A person cannot be their own delegate.",
+            ),
         ),
     ]
