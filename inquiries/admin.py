@@ -71,7 +71,6 @@ class DepartmentAdmin(SimpleHistoryAdmin):
         "parent",
         "head",
         "supervising_leader",
-        "location",
         "phone",
         "is_office",
         "is_active",

@@ -41,6 +41,14 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.full_name = normalize_text(self.full_name)
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            # Signing in changes nothing about the person; keep it out of the audit trail.
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
         super().save(*args, **kwargs)
 
 

@@ -46,6 +46,16 @@ def test_login_with_good_credentials_goes_home(client, staff_user):
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_signing_in_leaves_no_audit_row_on_the_person(client, staff_user):
+    before = staff_user.history.count()
+
+    client.post(reverse("login"), {"username": staff_user.username, "password": PASSWORD})
+
+    staff_user.refresh_from_db()
+    assert staff_user.last_login is not None
+    assert staff_user.history.count() == before
+
+
 def test_login_with_a_wrong_password_stays_on_the_page_with_an_error(client, staff_user):
     response = client.post(reverse("login"), {"username": "zhangsan", "password": "wrong"})
 
