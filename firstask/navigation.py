@@ -23,6 +23,9 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("Home"), "home"),
+    NavItem(_("Register"), "inquiries:intake_visit", "inquiries.register_inquiry"),
+    NavItem(_("My cases"), "inquiries:my_cases", "inquiries.register_inquiry"),
+    NavItem(_("Registers"), "inquiries:phone_register", "inquiries.register_inquiry"),
     NavItem(_("Directory"), "inquiries:directory"),
     NavItem(
         _("Import organisation"),

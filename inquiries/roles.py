@@ -20,13 +20,18 @@ class Role:
     permissions: tuple[str, ...]
 
 
-# Everyone on the staff may read the organisation: the seeds require every staff member to
-# know every department's duties.
-_READ_ORGANISATION = (
+# Everyone on the staff may read the organisation (the seeds require every staff member to
+# know every department's duties) and register a case: whoever is asked first is responsible.
+_EVERYONE = (
     "inquiries.view_department",
     "inquiries.view_staffprofile",
+    "inquiries.view_servicematter",
+    "inquiries.register_inquiry",
 )
-_ADMINISTER_ORGANISATION = (
+_HANDLE = ("inquiries.handle_inquiry",)
+_SUPERVISE = ("inquiries.supervise_inquiry",)
+_COORDINATE = ("inquiries.coordinate_inquiry",)
+_ADMINISTER = (
     "inquiries.add_department",
     "inquiries.change_department",
     "inquiries.delete_department",
@@ -38,24 +43,39 @@ _ADMINISTER_ORGANISATION = (
     "inquiries.add_user",
     "inquiries.change_user",
     "auth.view_group",
+    "inquiries.add_servicematter",
+    "inquiries.change_servicematter",
+    "inquiries.delete_servicematter",
+    "inquiries.add_requiredmaterial",
+    "inquiries.change_requiredmaterial",
+    "inquiries.delete_requiredmaterial",
+    "inquiries.view_requiredmaterial",
+    "inquiries.view_casepolicy",
+    "inquiries.change_casepolicy",
+    "inquiries.view_calendaroverride",
+    "inquiries.add_calendaroverride",
+    "inquiries.change_calendaroverride",
+    "inquiries.delete_calendaroverride",
+    "inquiries.view_taboophrase",
+    "inquiries.add_taboophrase",
+    "inquiries.change_taboophrase",
+    "inquiries.delete_taboophrase",
+    "inquiries.view_all_inquiries",
 )
 
-FRONT_DESK = Role("front_desk", "前台接待", _("Front desk"), _READ_ORGANISATION)
-HANDLER = Role("handler", "经办人", _("Handler"), _READ_ORGANISATION)
-DEPARTMENT_HEAD = Role("department_head", "部门负责人", _("Department head"), _READ_ORGANISATION)
+FRONT_DESK = Role("front_desk", "前台接待", _("Front desk"), _EVERYONE)
+HANDLER = Role("handler", "经办人", _("Handler"), _EVERYONE + _HANDLE)
+DEPARTMENT_HEAD = Role(
+    "department_head", "部门负责人", _("Department head"), _EVERYONE + _HANDLE + _SUPERVISE
+)
 SUPERVISING_LEADER = Role(
-    "supervising_leader", "分管领导", _("Supervising leader"), _READ_ORGANISATION
+    "supervising_leader", "分管领导", _("Supervising leader"), _EVERYONE + _SUPERVISE
 )
 OFFICE_COORDINATOR = Role(
-    "office_coordinator", "办公室协调员", _("Office coordinator"), _READ_ORGANISATION
+    "office_coordinator", "办公室协调员", _("Office coordinator"), _EVERYONE + _COORDINATE
 )
-DISCIPLINE = Role("discipline", "效能监察", _("Discipline and HR"), _READ_ORGANISATION)
-ADMINISTRATOR = Role(
-    "administrator",
-    "系统管理员",
-    _("Administrator"),
-    _READ_ORGANISATION + _ADMINISTER_ORGANISATION,
-)
+DISCIPLINE = Role("discipline", "效能监察", _("Discipline and HR"), _EVERYONE)
+ADMINISTRATOR = Role("administrator", "系统管理员", _("Administrator"), _EVERYONE + _ADMINISTER)
 
 ROLES: tuple[Role, ...] = (
     FRONT_DESK,

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from inquiries.models import Department, StaffProfile, User
+from inquiries.models import Department, Inquiry, StaffProfile, User
+from inquiries.permissions import inquiry_visibility_q
 from inquiries.roles import ROLES
 from inquiries.text import normalize_text
 
@@ -155,3 +157,32 @@ def user_role_labels(*, user: User) -> list[str]:
     known = {role.group_name for role in ROLES}
     labels.extend(sorted(names - known))
     return labels
+
+
+# --- Cases -----------------------------------------------------------------------------------
+
+
+def inquiries_visible_to(user) -> QuerySet:
+    """Every case `user` may open, with what lists show loaded in the same query."""
+    queryset = Inquiry.objects.select_related(
+        "first_responder", "current_holder", "handling_department", "receiving_department"
+    )
+    q = inquiry_visibility_q(user)
+    return queryset if q is None else queryset.filter(q)
+
+
+def inquiry_get_for_user(*, user, number: str):
+    """The case with this number if `user` may see it; otherwise 404 (never 403: a 403 would
+    tell a stranger the case exists)."""
+    queryset = Inquiry.objects.select_related(
+        "first_responder__profile",
+        "current_holder__profile",
+        "handling_department",
+        "receiving_department",
+        "matter",
+        "path_department",
+    )
+    q = inquiry_visibility_q(user)
+    if q is not None:
+        queryset = queryset.filter(q)
+    return get_object_or_404(queryset, number=number)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inquiries.views import directory, organisation_import
+from inquiries.views import case_actions, cases_list, directory, intake, organisation_import
 
 app_name = "inquiries"
 
@@ -12,4 +12,37 @@ urlpatterns = [
         organisation_import.organisation_import,
         name="organisation_import",
     ),
+    # Intake and lists.
+    path("cases/new/", intake.intake, {"channel": "visit"}, name="intake_visit"),
+    path("cases/new/phone/", intake.intake, {"channel": "phone"}, name="intake_phone"),
+    path("cases/new/letter/", intake.intake, {"channel": "letter"}, name="intake_letter"),
+    path("cases/", cases_list.my_cases, name="my_cases"),
+    path("registers/phone/", cases_list.phone_register, name="phone_register"),
+    path("registers/visits/", cases_list.visit_register, name="visit_register"),
+    path("lookup/matters/", intake.matter_lookup, name="matter_lookup"),
+    # One case.
+    path("cases/<str:number>/", case_actions.case_detail, name="case_detail"),
+    path("cases/<str:number>/receipt/", case_actions.case_receipt, name="case_receipt"),
+    path("cases/<str:number>/path/", case_actions.case_decide_path, name="case_decide_path"),
+    path(
+        "cases/<str:number>/disclosure/",
+        case_actions.case_record_disclosure,
+        name="case_record_disclosure",
+    ),
+    path("cases/<str:number>/notice/", case_actions.case_issue_notice, name="case_issue_notice"),
+    path(
+        "cases/<str:number>/notices/<int:sequence>/",
+        case_actions.notice_print,
+        name="notice_print",
+    ),
+    path(
+        "cases/<str:number>/materials-complete/",
+        case_actions.case_materials_complete,
+        name="case_materials_complete",
+    ),
+    path("cases/<str:number>/start/", case_actions.case_start_handling, name="case_start"),
+    path("cases/<str:number>/reply/", case_actions.case_reply, name="case_reply"),
+    path("cases/<str:number>/close/", case_actions.case_close, name="case_close"),
+    path("cases/<str:number>/reopen/", case_actions.case_reopen, name="case_reopen"),
+    path("cases/<str:number>/note/", case_actions.case_add_note, name="case_add_note"),
 ]

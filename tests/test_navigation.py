@@ -10,18 +10,23 @@ from tests.factories import UserFactory
 
 IMPORT = reverse("inquiries:organisation_import")
 ADMIN = reverse("admin:index")
+CASE_WORK = [
+    reverse("inquiries:intake_visit"),
+    reverse("inquiries:my_cases"),
+    reverse("inquiries:phone_register"),
+]
 
 
 def nav_urls(client):
     return [item["url"] for item in client.get(reverse("home")).context["nav_items"]]
 
 
-def test_front_desk_sees_home_and_directory_only(client, make_staff):
+def test_front_desk_sees_case_work_and_directory_but_no_configuration(client, make_staff):
     client.force_login(make_staff(roles=["front_desk"]))
 
     urls = nav_urls(client)
 
-    assert urls == [reverse("home"), reverse("inquiries:directory")]
+    assert urls == [reverse("home"), *CASE_WORK, reverse("inquiries:directory")]
 
 
 def test_front_desk_page_has_no_links_to_import_or_admin(client, make_staff):
@@ -39,7 +44,13 @@ def test_administrator_sees_every_item(client, db):
 
     html = client.get(reverse("home")).content.decode()
 
-    assert nav_urls(client) == [reverse("home"), reverse("inquiries:directory"), IMPORT, ADMIN]
+    assert nav_urls(client) == [
+        reverse("home"),
+        *CASE_WORK,
+        reverse("inquiries:directory"),
+        IMPORT,
+        ADMIN,
+    ]
     assert f'href="{IMPORT}"' in html
     assert f'href="{ADMIN}"' in html
 

@@ -1,7 +1,4 @@
-"""Organisation: the people and departments that cases are routed between.
-
-Cases, referrals and the service catalog build on these in later modules.
-"""
+"""Organisation: the people and departments that cases are routed between."""
 
 import datetime
 

@@ -1,0 +1,46 @@
+from inquiries.models.calendar import CalendarOverride
+from inquiries.models.cases import (
+    TRANSITIONS,
+    CaseFlag,
+    CaseNumberCounter,
+    Channel,
+    FeedbackMethod,
+    Inquiry,
+    Notice,
+    NoticeItem,
+    Path,
+    Status,
+    TimelineEvent,
+)
+from inquiries.models.catalog import (
+    CasePolicy,
+    Kind,
+    RequiredMaterial,
+    ServiceMatter,
+    TabooPhrase,
+)
+from inquiries.models.organisation import Department, StaffProfile, User, profile_is_away
+
+__all__ = [
+    "TRANSITIONS",
+    "CalendarOverride",
+    "CaseFlag",
+    "CaseNumberCounter",
+    "CasePolicy",
+    "Channel",
+    "Department",
+    "FeedbackMethod",
+    "Inquiry",
+    "Kind",
+    "Notice",
+    "NoticeItem",
+    "Path",
+    "RequiredMaterial",
+    "ServiceMatter",
+    "StaffProfile",
+    "Status",
+    "TabooPhrase",
+    "TimelineEvent",
+    "User",
+    "profile_is_away",
+]

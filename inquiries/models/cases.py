@@ -1,0 +1,453 @@
+"""The case (Inquiry): one matter raised by a requester, owned by its first responder."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from inquiries.models.catalog import Kind
+from inquiries.validators import validate_id_number, validate_phone
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    ONLINE = "online", _("Online")
+    FAX = "fax", _("Fax")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_MATERIALS = "awaiting_materials", _("Awaiting materials")
+    REFERRED = "referred", _("Referred")
+    COORDINATING = "coordinating", _("Coordinating")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+# The only moves a case may make. `inquiries.services.inquiry_transition` enforces it; "overdue"
+# is not a status but derived from the deadline.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.REGISTERED: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.AWAITING_MATERIALS,
+            Status.REFERRED,
+            Status.COORDINATING,
+            Status.CLOSED,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {
+            Status.AWAITING_MATERIALS,
+            Status.REFERRED,
+            Status.COORDINATING,
+            Status.REPLIED,
+            Status.CLOSED,
+        }
+    ),
+    Status.AWAITING_MATERIALS: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.REFERRED: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.COORDINATING}),
+    Status.COORDINATING: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.CLOSED}),
+    Status.REPLIED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.REOPENED}),
+    Status.REOPENED: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.AWAITING_MATERIALS,
+            Status.REFERRED,
+            Status.COORDINATING,
+            Status.REPLIED,
+            Status.CLOSED,
+        }
+    ),
+}
+
+# Statuses in which the case's clock runs (it stops while the requester gathers materials).
+CLOCK_RUNNING = frozenset(TRANSITIONS) - {Status.AWAITING_MATERIALS, Status.CLOSED}
+OPEN_STATUSES = frozenset(TRANSITIONS) - {Status.CLOSED}
+
+
+class Path(models.TextChoices):
+    """The six paths a first responder chooses from (domain notes, "What … must do")."""
+
+    OWN_DUTY = "own_duty", _("Own duty")
+    SAME_DEPARTMENT = "same_department", _("Same department, another colleague")
+    OTHER_DEPARTMENT = "other_department", _("Another department")
+    OFFICE = "office", _("Unclear or cross-department: to the office")
+    NOT_ALLOWED = "not_allowed", _("Not allowed by law or policy")
+    OUTSIDE_REMIT = "outside_remit", _("Outside the unit's remit")
+
+
+class FeedbackMethod(models.TextChoices):
+    ON_THE_SPOT = "on_the_spot", _("On the spot")
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("Text message")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    VISIT = "visit", _("In person")
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given out in a year; its row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+def new_tracking_code() -> str:
+    # 10 characters of an alphabet without look-alikes (0/O, 1/I/L): about 50 bits.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Inquiry(models.Model):
+    """A case. Its first responder is set at registration and never changes."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, default=new_tracking_code, editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+
+    requester_name = models.CharField(_("requester (name or unit)"), max_length=100)
+    requester_unit = models.CharField(_("requester's unit"), max_length=100, blank=True)
+    requester_phone = models.CharField(
+        _("requester's phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    requester_address = models.CharField(_("requester's address"), max_length=200, blank=True)
+    requester_id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"))
+    received_at = models.DateTimeField(_("received at"))
+    letter_date = models.DateField(_("date of the letter"), null=True, blank=True)
+
+    first_responder = models.ForeignKey(
+        "User",
+        verbose_name=_("first responder"),
+        on_delete=models.PROTECT,
+        related_name="first_responded_inquiries",
+        null=True,
+        blank=True,
+    )
+    receiving_department = models.ForeignKey(
+        "Department",
+        verbose_name=_("receiving department"),
+        on_delete=models.PROTECT,
+        related_name="received_inquiries",
+    )
+    disclosure_given = models.BooleanField(
+        _("name, duty and phone told"),
+        default=False,
+        help_text=_("The requester was told the first responder's name, duty and phone."),
+    )
+
+    matter = models.ForeignKey(
+        "ServiceMatter",
+        verbose_name=_("service matter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+    )
+    handling_department = models.ForeignKey(
+        "Department",
+        verbose_name=_("handling department"),
+        on_delete=models.PROTECT,
+        related_name="handled_inquiries",
+        null=True,
+        blank=True,
+    )
+    current_holder = models.ForeignKey(
+        "User",
+        verbose_name=_("current handler"),
+        on_delete=models.PROTECT,
+        related_name="held_inquiries",
+        null=True,
+        blank=True,
+    )
+
+    path = models.CharField(_("path"), max_length=20, choices=Path.choices, blank=True)
+    path_told = models.TextField(
+        _("what the requester was told"),
+        blank=True,
+        help_text=_("For another department: its name, location, phone and contact person."),
+    )
+    path_department = models.ForeignKey(
+        "Department",
+        verbose_name=_("department pointed to"),
+        on_delete=models.PROTECT,
+        related_name="pointed_inquiries",
+        null=True,
+        blank=True,
+    )
+
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
+    deadline = models.DateField(_("deadline"))
+    clock_stopped_on = models.DateField(_("clock stopped on"), null=True, blank=True)
+    days_left_when_stopped = models.SmallIntegerField(
+        _("working days left when the clock stopped"), null=True, blank=True
+    )
+    notice_due = models.DateField(_("one-time notice due"), null=True, blank=True)
+
+    result = models.TextField(_("result"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    feedback_method = models.CharField(
+        _("feedback method"), max_length=20, choices=FeedbackMethod.choices, blank=True
+    )
+    feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    feedback_note = models.TextField(_("feedback"), blank=True)
+    unreachable_reason = models.TextField(_("why the requester could not be reached"), blank=True)
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            ("register_inquiry", _("Can register cases")),
+            ("handle_inquiry", _("Can handle the cases of their own department")),
+            ("supervise_inquiry", _("Can see the cases of the departments they lead")),
+            ("coordinate_inquiry", _("Can coordinate unclear and cross-department cases")),
+            ("view_all_inquiries", _("Can see every case")),
+        ]
+        indexes = [
+            models.Index(fields=["first_responder", "status"], name="inquiry_responder_status"),
+            models.Index(fields=["current_holder", "status"], name="inquiry_holder_status"),
+            models.Index(
+                fields=["handling_department", "status"], name="inquiry_department_status"
+            ),
+            models.Index(fields=["status", "deadline"], name="inquiry_status_deadline"),
+            models.Index(fields=["channel", "-received_at"], name="inquiry_channel_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_responder__isnull=False) | Q(channel=Channel.ONLINE),
+                name="inquiry_first_responder_unless_online",
+                violation_error_message=_("Every case but an online letter has a first responder."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | (Q(closed_at__isnull=False) & ~Q(result="")),
+                name="inquiry_closed_has_result",
+                violation_error_message=_("A closed case has a result and a closing time."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED)
+                | Q(feedback_at__isnull=False)
+                | ~Q(unreachable_reason=""),
+                name="inquiry_closed_has_feedback",
+                violation_error_message=_(
+                    "A closed case records the feedback given, or why the requester could not "
+                    "be reached."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_first_responder_id", None)
+        if loaded is not None and self.first_responder_id != loaded:
+            # 首问责任人 never changes: the responsibility stays with whoever was asked first.
+            raise ValidationError(_("The first responder of a case cannot be changed."))
+        super().save(*args, **kwargs)
+        self._loaded_first_responder_id = self.first_responder_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_first_responder_id = instance.__dict__.get("first_responder_id")
+        return instance
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def clock_running(self) -> bool:
+        return self.status in CLOCK_RUNNING
+
+
+class TimelineEvent(models.Model):
+    """One line of a case's append-only timeline: who did what, when."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        DISCLOSURE = "disclosure", _("Name, duty and phone told")
+        PATH = "path", _("Path decided")
+        STATUS = "status", _("Status changed")
+        NOTICE = "notice", _("One-time notice issued")
+        MATERIALS = "materials", _("Materials complete")
+        NOTE = "note", _("Note")
+        REPLY = "reply", _("Reply")
+        FEEDBACK = "feedback", _("Feedback to the requester")
+        DEADLINE = "deadline", _("Deadline changed")
+        FLAG = "flag", _("Flagged for supervisors")
+        PICKED_UP = "picked_up", _("Picked up")
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        "User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    is_public = models.BooleanField(
+        _("shown to the requester"),
+        default=True,
+        help_text=_("Internal notes are never shown on the public tracking page."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["inquiry", "at"], name="timeline_inquiry_at")]
+
+    def __str__(self):
+        return f"{self.inquiry_id} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("Timeline events cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class Notice(models.Model):
+    """A one-time notice (一次性告知单): everything still missing, given at once, in writing."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notices"
+    )
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        "User", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    matter_name = models.CharField(_("matter"), max_length=200, blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    procedure = models.TextField(_("procedure"), blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), null=True)
+    note = models.TextField(_("note"), blank=True)
+    is_second_notice = models.BooleanField(
+        _("second notice"),
+        default=False,
+        help_text=_("Asks for something the first notice did not list: a breach of the rule."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("one-time notice")
+        verbose_name_plural = _("one-time notices")
+        ordering = ["inquiry", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inquiry", "sequence"], name="notice_sequence_unique_in_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.inquiry_id}/{self.sequence}"
+
+
+class NoticeItem(models.Model):
+    """One missing material on a notice, kept as written even if the catalog changes later."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="items"
+    )
+    material = models.ForeignKey(
+        "RequiredMaterial",
+        verbose_name=_("material"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    specification = models.CharField(_("specification"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notice item")
+        verbose_name_plural = _("notice items")
+        ordering = ["notice", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseFlag(models.Model):
+    """Something supervisors must see on a case: a taboo phrase, a second notice."""
+
+    class Kind(models.TextChoices):
+        TABOO_PHRASE = "taboo_phrase", _("Taboo phrase")
+        SECOND_NOTICE = "second_notice", _("Second notice")
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("case"), on_delete=models.CASCADE, related_name="flags"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    detail = models.TextField(_("detail"))
+    raised_at = models.DateTimeField(_("raised at"))
+    raised_by = models.ForeignKey(
+        "User",
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case flag")
+        verbose_name_plural = _("case flags")
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["kind", "-raised_at"], name="caseflag_kind_raised")]
+
+    def __str__(self):
+        return f"{self.inquiry_id} {self.get_kind_display()}"

@@ -1,0 +1,735 @@
+"""Writes to cases. Every change to a case goes through a function here.
+
+Each function is atomic, locks the case row, checks the move against the transition table,
+saves, and appends to the case's timeline (django-simple-history keeps the field-level audit).
+Illegal moves raise `InquiryError`, whose message is translated and shown to the user as a
+form error — never a 500.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inquiries.models import (
+    TRANSITIONS,
+    CaseFlag,
+    CaseNumberCounter,
+    CasePolicy,
+    Channel,
+    Department,
+    FeedbackMethod,
+    Inquiry,
+    Notice,
+    NoticeItem,
+    Path,
+    ServiceMatter,
+    Status,
+    TabooPhrase,
+    TimelineEvent,
+    User,
+)
+from inquiries.taboo import normalize_for_matching, taboo_hits
+from inquiries.text import normalize_text
+from inquiries.validators import normalize_id_number, normalize_phone
+from inquiries.workdays import WorkCalendar, work_calendar
+
+
+class InquiryError(Exception):
+    """A move the rules do not allow; `message` is translated and safe to show."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- Case numbers --------------------------------------------------------------------------
+
+
+def inquiry_number_next(*, year: int) -> str:
+    """Take the next case number of `year`, e.g. "2026-000123".
+
+    The counter row is locked (SELECT … FOR UPDATE) until the registering transaction
+    commits, so two desks registering at the same moment never get the same number.
+    """
+    with transaction.atomic():
+        counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:06d}"
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _event(
+    inquiry: Inquiry,
+    *,
+    by: User | None,
+    kind: str,
+    message: str = "",
+    at: datetime.datetime | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    is_public: bool = True,
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        inquiry=inquiry,
+        actor=by,
+        kind=kind,
+        message=message,
+        at=at or timezone.now(),
+        from_status=from_status,
+        to_status=to_status,
+        is_public=is_public,
+    )
+
+
+def _lock(inquiry: Inquiry) -> Inquiry:
+    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+
+
+def _save(inquiry: Inquiry) -> None:
+    inquiry.version += 1
+    try:
+        inquiry.full_clean()
+    except ValidationError as error:
+        raise InquiryError(" ".join(error.messages), code="invalid_case") from error
+    inquiry.save()
+
+
+def _check_expected_version(inquiry: Inquiry, expected_version: int | None) -> None:
+    if expected_version is not None and inquiry.version != expected_version:
+        raise InquiryError(
+            _(
+                "Someone else changed this case while you were working on it. "
+                "Your input was kept below; please review the case and submit again."
+            ),
+            code="stale",
+        )
+
+
+def _flag_taboo(inquiry: Inquiry, *, by: User, texts: Iterable[str]) -> list[str]:
+    """Check staff-written text for taboo phrases; record hits, never block."""
+    phrases = list(TabooPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
+    hits: list[str] = []
+    for text in texts:
+        for phrase in taboo_hits(text, phrases):
+            if phrase not in hits:
+                hits.append(phrase)
+    if hits:
+        now = timezone.now()
+        detail = _("Taboo phrases written: %(phrases)s") % {"phrases": "、".join(hits)}
+        CaseFlag.objects.create(
+            inquiry=inquiry,
+            kind=CaseFlag.Kind.TABOO_PHRASE,
+            detail=detail,
+            raised_at=now,
+            raised_by=by,
+        )
+        _event(inquiry, by=None, kind=TimelineEvent.Kind.FLAG, message=detail, is_public=False)
+    return hits
+
+
+def time_limit_days_for(*, kind: str, matter: ServiceMatter | None, policy: CasePolicy) -> int:
+    """A catalog matter brings its promised limit; otherwise the policy's limit for the kind."""
+    return matter.promised_days if matter else policy.days_for_kind(kind)
+
+
+def _office_for(department: Department) -> Department | None:
+    unit = department
+    while unit.parent_id:
+        unit = unit.parent
+    return Department.objects.filter(parent=unit, is_office=True, is_active=True).first()
+
+
+# --- Status: the one function that moves a case --------------------------------------------
+
+
+def inquiry_transition(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    to_status: str,
+    message: str = "",
+    calendar: WorkCalendar | None = None,
+    policy: CasePolicy | None = None,
+    **changes,
+) -> Inquiry:
+    """Move a locked case to `to_status` if the table allows it; returns the saved case.
+
+    Keeps the clock: it stops when the case starts waiting for materials and restarts (or
+    resumes, by policy) when they arrive.
+    """
+    if to_status not in TRANSITIONS.get(inquiry.status, frozenset()):
+        raise InquiryError(
+            _("A case that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(inquiry.status).label, "to": Status(to_status).label},
+            code="illegal_transition",
+        )
+    today = timezone.localdate()
+    from_status = inquiry.status
+    if to_status == Status.AWAITING_MATERIALS:
+        calendar = calendar or work_calendar()
+        inquiry.clock_stopped_on = today
+        inquiry.days_left_when_stopped = calendar.working_days_between(today, inquiry.deadline)
+    elif from_status == Status.AWAITING_MATERIALS and to_status != Status.CLOSED:
+        calendar = calendar or work_calendar()
+        policy = policy or CasePolicy.current()
+        if policy.clock_on_materials == CasePolicy.ClockOnMaterials.RESTART:
+            days = inquiry.time_limit_days
+        else:
+            days = max(inquiry.days_left_when_stopped or 0, 0)
+        old_deadline = inquiry.deadline
+        inquiry.deadline = calendar.add_working_days(today, days)
+        inquiry.clock_stopped_on = None
+        inquiry.days_left_when_stopped = None
+        if inquiry.deadline != old_deadline:
+            _event(
+                inquiry,
+                by=by,
+                kind=TimelineEvent.Kind.DEADLINE,
+                message=_("Clock restarted: new deadline %(date)s.")
+                % {"date": inquiry.deadline.isoformat()},
+            )
+    for field, value in changes.items():
+        setattr(inquiry, field, value)
+    inquiry.status = to_status
+    _save(inquiry)
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.STATUS,
+        from_status=from_status,
+        to_status=to_status,
+        message=message,
+    )
+    return inquiry
+
+
+# --- Registration --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    unit: str = ""
+    phone: str = ""
+    address: str = ""
+    id_number: str = ""
+
+
+@transaction.atomic
+def inquiry_register(
+    *,
+    by: User,
+    channel: str,
+    kind: str,
+    requester: Requester,
+    subject: str,
+    content: str,
+    disclosure_given: bool,
+    received_at: datetime.datetime | None = None,
+    letter_date: datetime.date | None = None,
+    matter: ServiceMatter | None = None,
+) -> Inquiry:
+    """Register a case; `by` becomes its first responder for good."""
+    profile = getattr(by, "profile", None)
+    if profile is None:
+        raise InquiryError(
+            _("You have no staff profile yet, so cases cannot name your department. "),
+            code="no_profile",
+        )
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + datetime.timedelta(minutes=5):
+        raise InquiryError(_("The time received cannot be in the future."), code="future")
+    policy = CasePolicy.current()
+    calendar = work_calendar()
+    received_on = timezone.localdate(received_at)
+    days = time_limit_days_for(kind=kind, matter=matter, policy=policy)
+    inquiry = Inquiry(
+        number=inquiry_number_next(year=received_on.year),
+        channel=channel,
+        kind=kind,
+        requester_name=normalize_text(requester.name),
+        requester_unit=normalize_text(requester.unit),
+        requester_phone=normalize_phone(requester.phone),
+        requester_address=normalize_text(requester.address),
+        requester_id_number=normalize_id_number(requester.id_number),
+        subject=normalize_text(subject),
+        content=content.strip(),
+        received_at=received_at,
+        letter_date=letter_date,
+        first_responder=by,
+        receiving_department=profile.department,
+        current_holder=by,
+        disclosure_given=disclosure_given,
+        matter=matter,
+        handling_department=matter.department if matter else None,
+        time_limit_days=days,
+        deadline=calendar.add_working_days(received_on, days),
+        notice_due=(
+            calendar.add_working_days(received_on, policy.notice_limit_days) if matter else None
+        ),
+    )
+    if not (inquiry.requester_phone or inquiry.requester_address):
+        raise InquiryError(
+            _("Give the requester's phone or address, so that feedback can reach them."),
+            code="no_contact",
+        )
+    try:
+        inquiry.full_clean()
+    except ValidationError as error:
+        raise InquiryError(" ".join(error.messages), code="invalid_case") from error
+    inquiry.save()
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.REGISTERED,
+        at=now,
+        message=_("Registered by %(name)s (%(department)s) via %(channel)s.")
+        % {
+            "name": by.get_full_name(),
+            "department": profile.department.name,
+            "channel": Channel(channel).label,
+        },
+    )
+    if disclosure_given:
+        _event(
+            inquiry,
+            by=by,
+            kind=TimelineEvent.Kind.DISCLOSURE,
+            at=now,
+            message=_("The requester was told: %(name)s, %(title)s, phone %(phone)s.")
+            % {
+                "name": by.get_full_name(),
+                "title": profile.title,
+                "phone": profile.office_phone or "—",
+            },
+        )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_record_disclosure(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Record, after the fact, that the requester was told the responder's name, duty, phone."""
+    inquiry = _lock(inquiry)
+    if inquiry.disclosure_given:
+        return inquiry
+    if by.pk != inquiry.first_responder_id:
+        raise InquiryError(_("Only the first responder can record this."), code="not_responder")
+    inquiry.disclosure_given = True
+    _save(inquiry)
+    profile = by.profile
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.DISCLOSURE,
+        message=_("The requester was told: %(name)s, %(title)s, phone %(phone)s.")
+        % {"name": by.get_full_name(), "title": profile.title, "phone": profile.office_phone},
+    )
+    return inquiry
+
+
+# --- The six paths -------------------------------------------------------------------------
+
+
+def department_directions(department: Department) -> str:
+    """What a requester is told about another department: name, location, phone, contact."""
+    contact = department.contact_person
+    parts = [department.name]
+    if department.location:
+        parts.append(_("location: %(location)s") % {"location": department.location})
+    if department.phone:
+        parts.append(_("phone: %(phone)s") % {"phone": department.phone})
+    if contact:
+        contact_phone = getattr(getattr(contact, "profile", None), "office_phone", "")
+        parts.append(
+            _("contact: %(name)s %(phone)s")
+            % {"name": contact.get_full_name(), "phone": contact_phone}
+        )
+    return "；".join(part.strip() for part in parts)
+
+
+def _default_feedback_method(channel: str) -> str:
+    return {
+        Channel.VISIT: FeedbackMethod.ON_THE_SPOT,
+        Channel.PHONE: FeedbackMethod.PHONE,
+        Channel.LETTER: FeedbackMethod.LETTER,
+        Channel.FAX: FeedbackMethod.LETTER,
+        Channel.ONLINE: FeedbackMethod.EMAIL,
+    }[channel]
+
+
+@transaction.atomic
+def inquiry_decide_path(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    path: str,
+    told: str = "",
+    on_the_spot_result: str = "",
+    colleague: User | None = None,
+    department: Department | None = None,
+    expected_version: int | None = None,
+) -> Inquiry:
+    """Record which of the six paths the matter takes and what the requester was told.
+
+    Own duty handled on the spot, another department (the requester was pointed there), not
+    allowed by law, and outside the unit's remit end the case at once: the explanation given
+    is its result and the feedback was given then and there.
+    """
+    inquiry = _lock(inquiry)
+    _check_expected_version(inquiry, expected_version)
+    if inquiry.status not in {Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED}:
+        raise InquiryError(
+            _("The path can only be decided while the case is registered or in progress."),
+            code="path_status",
+        )
+    told = told.strip()
+    on_the_spot_result = on_the_spot_result.strip()
+    own_department = by.profile.department
+    now = timezone.now()
+    common = {"path": path, "path_told": told}
+
+    def close_now(result: str) -> Inquiry:
+        return inquiry_transition(
+            inquiry=inquiry,
+            by=by,
+            to_status=Status.CLOSED,
+            message=result,
+            result=result,
+            closed_at=now,
+            feedback_method=_default_feedback_method(inquiry.channel),
+            feedback_at=now,
+            feedback_note=told or result,
+            **common,
+        )
+
+    if path == Path.OWN_DUTY:
+        if on_the_spot_result:
+            inquiry.handling_department = own_department
+            inquiry = close_now(on_the_spot_result)
+        else:
+            if not told:
+                raise InquiryError(
+                    _("Explain to the requester, once, how the matter will be handled."),
+                    code="told_required",
+                )
+            inquiry = inquiry_transition(
+                inquiry=inquiry,
+                by=by,
+                to_status=Status.IN_PROGRESS,
+                message=told,
+                handling_department=own_department,
+                current_holder=by,
+                **common,
+            )
+    elif path == Path.SAME_DEPARTMENT:
+        if colleague is None or colleague.pk == by.pk:
+            raise InquiryError(_("Choose the colleague who handles this."), code="no_colleague")
+        colleague_profile = getattr(colleague, "profile", None)
+        if colleague_profile is None or colleague_profile.department_id != own_department.pk:
+            raise InquiryError(
+                _("%(name)s is not in your department; choose “another department”.")
+                % {"name": colleague.get_full_name()},
+                code="other_department_colleague",
+            )
+        inquiry = inquiry_transition(
+            inquiry=inquiry,
+            by=by,
+            to_status=Status.REFERRED,
+            message=_("Referred to %(name)s. %(told)s")
+            % {"name": colleague.get_full_name(), "told": told},
+            handling_department=own_department,
+            current_holder=colleague,
+            **common,
+        )
+    elif path == Path.OTHER_DEPARTMENT:
+        if department is None or department.pk == own_department.pk:
+            raise InquiryError(_("Choose the department that handles this."), code="no_department")
+        told = told or department_directions(department)
+        common["path_told"] = told
+        inquiry.path_department = department
+        inquiry = close_now(_("Pointed to %(directions)s") % {"directions": told})
+    elif path == Path.OFFICE:
+        office = _office_for(own_department)
+        if office is None:
+            raise InquiryError(
+                _("No office is configured to coordinate; ask an administrator."), code="no_office"
+            )
+        inquiry = inquiry_transition(
+            inquiry=inquiry,
+            by=by,
+            to_status=Status.COORDINATING,
+            message=told,
+            handling_department=office,
+            current_holder=None,
+            path_department=office,
+            **common,
+        )
+    elif path in {Path.NOT_ALLOWED, Path.OUTSIDE_REMIT}:
+        if not told:
+            raise InquiryError(
+                _("Write down the explanation given to the requester."), code="told_required"
+            )
+        inquiry = close_now(told)
+    else:
+        raise InquiryError(_("Choose one of the six paths."), code="unknown_path")
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.PATH,
+        message=f"{Path(path).label}：{inquiry.path_told}".rstrip("："),
+    )
+    _flag_taboo(inquiry, by=by, texts=[told, on_the_spot_result])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_start_handling(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """The colleague a case was passed to takes it up."""
+    inquiry = _lock(inquiry)
+    if inquiry.status != Status.REFERRED or inquiry.current_holder_id != by.pk:
+        raise InquiryError(_("This case is not waiting for you."), code="not_waiting")
+    return inquiry_transition(inquiry=inquiry, by=by, to_status=Status.IN_PROGRESS)
+
+
+# --- One-time notice -----------------------------------------------------------------------
+
+
+def _notice_key(material_id: int | None, name: str) -> str:
+    return f"m{material_id}" if material_id else f"t{normalize_for_matching(name)}"
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    received_material_ids: Iterable[int] = (),
+    extra_items: Iterable[str] = (),
+    note: str = "",
+) -> Notice:
+    """Issue the one-time notice: every material not received, in one complete list.
+
+    A later notice that asks for anything the first did not list is a *second notice* and is
+    flagged for supervisors (it is still issued: nothing the user entered is lost).
+    """
+    inquiry = _lock(inquiry)
+    if inquiry.status not in {
+        Status.REGISTERED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+        Status.AWAITING_MATERIALS,
+    }:
+        raise InquiryError(
+            _("A notice can only be issued while the case is open and being handled."),
+            code="notice_status",
+        )
+    received = set(received_material_ids)
+    matter = inquiry.matter
+    items: list[tuple[int | None, str, str]] = []
+    if matter is not None:
+        for material in matter.materials.filter(is_required=True):
+            if material.pk not in received:
+                items.append((material.pk, material.name, material.specification))
+    for text in extra_items:
+        text = normalize_text(text)
+        if text:
+            items.append((None, text, ""))
+    if not items:
+        raise InquiryError(
+            _("Nothing is missing, so no notice is needed: handle the case instead."),
+            code="nothing_missing",
+        )
+    earlier = list(inquiry.notices.prefetch_related("items"))
+    now = timezone.now()
+    notice = Notice.objects.create(
+        inquiry=inquiry,
+        sequence=len(earlier) + 1,
+        issued_at=now,
+        issued_by=by,
+        matter_name=matter.name if matter else "",
+        legal_basis=matter.legal_basis if matter else "",
+        conditions=matter.conditions if matter else "",
+        procedure=matter.procedure if matter else "",
+        time_limit_days=inquiry.time_limit_days,
+        note=note.strip(),
+    )
+    NoticeItem.objects.bulk_create(
+        NoticeItem(notice=notice, material_id=pk, name=name, specification=spec)
+        for pk, name, spec in items
+    )
+    if earlier:
+        first_keys = {_notice_key(item.material_id, item.name) for item in earlier[0].items.all()}
+        new = [name for pk, name, _spec in items if _notice_key(pk, name) not in first_keys]
+        if new:
+            notice.is_second_notice = True
+            notice.save(update_fields=["is_second_notice"])
+            detail = _("Second notice asks for what the first did not list: %(items)s") % {
+                "items": "、".join(new)
+            }
+            CaseFlag.objects.create(
+                inquiry=inquiry,
+                kind=CaseFlag.Kind.SECOND_NOTICE,
+                detail=detail,
+                raised_at=now,
+                raised_by=by,
+            )
+            _event(inquiry, by=None, kind=TimelineEvent.Kind.FLAG, message=detail, is_public=False)
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.NOTICE,
+        at=now,
+        message=_("One-time notice No. %(sequence)s lists: %(items)s")
+        % {"sequence": notice.sequence, "items": "、".join(name for _pk, name, _s in items)},
+    )
+    if inquiry.status != Status.AWAITING_MATERIALS:
+        if not inquiry.path:
+            inquiry.path = Path.OWN_DUTY
+            inquiry.handling_department = inquiry.handling_department or by.profile.department
+        inquiry_transition(
+            inquiry=inquiry,
+            by=by,
+            to_status=Status.AWAITING_MATERIALS,
+            message=_("Waiting for the requester's materials; the clock stops."),
+        )
+    _flag_taboo(inquiry, by=by, texts=[note])
+    return notice
+
+
+@transaction.atomic
+def inquiry_materials_complete(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
+    """The requester came back with everything: the case is handled again, the clock runs."""
+    inquiry = _lock(inquiry)
+    if inquiry.status != Status.AWAITING_MATERIALS:
+        raise InquiryError(_("This case is not waiting for materials."), code="not_waiting")
+    _event(inquiry, by=by, kind=TimelineEvent.Kind.MATERIALS, message=note.strip())
+    inquiry = inquiry_transition(
+        inquiry=inquiry,
+        by=by,
+        to_status=Status.IN_PROGRESS,
+        current_holder=inquiry.current_holder or by,
+    )
+    _flag_taboo(inquiry, by=by, texts=[note])
+    return inquiry
+
+
+# --- Reply, closure, reopening, notes ------------------------------------------------------
+
+
+@transaction.atomic
+def inquiry_reply(
+    *, inquiry: Inquiry, by: User, reply: str, expected_version: int | None = None
+) -> Inquiry:
+    """The handler's answer; the first responder then gives feedback and closes."""
+    inquiry = _lock(inquiry)
+    _check_expected_version(inquiry, expected_version)
+    reply = reply.strip()
+    if not reply:
+        raise InquiryError(_("Write the reply."), code="reply_required")
+    if inquiry.current_holder_id != by.pk:
+        raise InquiryError(_("Only the current handler can reply."), code="not_holder")
+    _event(inquiry, by=by, kind=TimelineEvent.Kind.REPLY, message=reply)
+    inquiry = inquiry_transition(
+        inquiry=inquiry, by=by, to_status=Status.REPLIED, result=reply, message=""
+    )
+    _flag_taboo(inquiry, by=by, texts=[reply])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_close(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    result: str,
+    feedback_method: str = "",
+    feedback_at: datetime.datetime | None = None,
+    feedback_note: str = "",
+    unreachable_reason: str = "",
+    expected_version: int | None = None,
+) -> Inquiry:
+    """Close with a result and the feedback given to the requester (or why it could not be)."""
+    inquiry = _lock(inquiry)
+    _check_expected_version(inquiry, expected_version)
+    result = result.strip()
+    feedback_note = feedback_note.strip()
+    unreachable_reason = unreachable_reason.strip()
+    if not result:
+        raise InquiryError(_("Write the result of the case."), code="result_required")
+    if unreachable_reason:
+        feedback_method, feedback_at = "", None
+    elif not feedback_method:
+        raise InquiryError(
+            _("Record how the requester was told the result, or why they could not be reached."),
+            code="feedback_required",
+        )
+    else:
+        feedback_at = feedback_at or timezone.now()
+        if feedback_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise InquiryError(_("The feedback time cannot be in the future."), code="future")
+    now = timezone.now()
+    inquiry = inquiry_transition(
+        inquiry=inquiry,
+        by=by,
+        to_status=Status.CLOSED,
+        message=result,
+        result=result,
+        closed_at=now,
+        feedback_method=feedback_method,
+        feedback_at=feedback_at,
+        feedback_note=feedback_note,
+        unreachable_reason=unreachable_reason,
+    )
+    if unreachable_reason:
+        message = _("Requester could not be reached: %(reason)s") % {"reason": unreachable_reason}
+    else:
+        message = _("Feedback by %(method)s: %(note)s") % {
+            "method": FeedbackMethod(feedback_method).label,
+            "note": feedback_note or result,
+        }
+    _event(inquiry, by=by, kind=TimelineEvent.Kind.FEEDBACK, message=message, at=now)
+    _flag_taboo(inquiry, by=by, texts=[result, feedback_note, unreachable_reason])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_reopen(*, inquiry: Inquiry, by: User, reason: str) -> Inquiry:
+    """Reopen a closed case (e.g. the requester was not satisfied); the clock starts afresh."""
+    inquiry = _lock(inquiry)
+    reason = reason.strip()
+    if not reason:
+        raise InquiryError(_("Give the reason for reopening."), code="reason_required")
+    calendar = work_calendar()
+    inquiry = inquiry_transition(
+        inquiry=inquiry,
+        by=by,
+        to_status=Status.REOPENED,
+        message=reason,
+        closed_at=None,
+        deadline=calendar.add_working_days(timezone.localdate(), inquiry.time_limit_days),
+        current_holder=inquiry.current_holder or inquiry.first_responder,
+    )
+    _flag_taboo(inquiry, by=by, texts=[reason])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_add_note(
+    *, inquiry: Inquiry, by: User, text: str, is_public: bool = False
+) -> TimelineEvent:
+    text = text.strip()
+    if not text:
+        raise InquiryError(_("Write the note."), code="note_required")
+    event = _event(inquiry, by=by, kind=TimelineEvent.Kind.NOTE, message=text, is_public=is_public)
+    _flag_taboo(inquiry, by=by, texts=[text])
+    return event
