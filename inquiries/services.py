@@ -242,7 +242,7 @@ def inquiry_register(
     profile = getattr(by, "profile", None)
     if profile is None:
         raise InquiryError(
-            _("You have no staff profile yet, so cases cannot name your department. "),
+            _("You have no staff profile yet; ask an administrator to add one before registering."),
             code="no_profile",
         )
     now = timezone.now()

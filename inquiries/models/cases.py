@@ -280,8 +280,8 @@ class Inquiry(models.Model):
         self._loaded_first_responder_id = self.first_responder_id
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._loaded_first_responder_id = instance.__dict__.get("first_responder_id")
         return instance
 
