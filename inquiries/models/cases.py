@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from inquiries.models.catalog import Kind
@@ -13,11 +14,12 @@ from inquiries.validators import validate_id_number, validate_phone
 
 
 class Channel(models.TextChoices):
-    VISIT = "visit", _("Visit")
-    PHONE = "phone", _("Phone")
-    LETTER = "letter", _("Letter")
-    ONLINE = "online", _("Online")
-    FAX = "fax", _("Fax")
+    # A context of their own: "Phone" elsewhere is a phone number (联系电话), here a call (来电).
+    VISIT = "visit", pgettext_lazy("channel", "Visit")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
+    LETTER = "letter", pgettext_lazy("channel", "Letter")
+    ONLINE = "online", pgettext_lazy("channel", "Online")
+    FAX = "fax", pgettext_lazy("channel", "Fax")
 
 
 class Status(models.TextChoices):
