@@ -12,6 +12,8 @@ class NavItem:
     url_name: str
     # A permission the user needs, or "staff" for Django admin access; None: every signed-in user.
     requires: str | None = None
+    # The paths this item stands for, when more than its own URL (e.g. every register).
+    section: str | None = None
 
     def visible_to(self, user) -> bool:
         if self.requires is None:
@@ -25,7 +27,12 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home"),
     NavItem(_("Register"), "inquiries:intake_visit", "inquiries.register_inquiry"),
     NavItem(_("My cases"), "inquiries:my_cases", "inquiries.register_inquiry"),
-    NavItem(_("Registers"), "inquiries:phone_register", "inquiries.register_inquiry"),
+    NavItem(
+        _("Registers"),
+        "inquiries:phone_register",
+        "inquiries.register_inquiry",
+        section="/registers/",
+    ),
     NavItem(_("Directory"), "inquiries:directory"),
     NavItem(
         _("Import organisation"),
@@ -45,11 +52,12 @@ def navigation(request):
     for item in NAV_ITEMS:
         if item.visible_to(user):
             url = reverse(item.url_name)
-            items.append(
-                {
-                    "label": item.label,
-                    "url": url,
-                    "active": current == url or (url != "/" and current.startswith(url)),
-                }
-            )
+            prefix = item.section or url
+            items.append({"label": item.label, "url": url, "prefix": prefix, "active": False})
+    # The current page belongs to the item with the longest matching path: /cases/new/ is
+    # "Register", not also "My cases" (/cases/).
+    matches = [i for i in items if current == i["url"] or current.startswith(i["prefix"])]
+    matches = [i for i in matches if i["prefix"] != "/" or current == "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["prefix"]))["active"] = True
     return {"nav_items": items}

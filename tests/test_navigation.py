@@ -83,3 +83,19 @@ def test_anonymous_users_are_sent_to_login(client, db, url):
 
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("inquiries:intake_visit", "inquiries:intake_visit"),
+        ("inquiries:my_cases", "inquiries:my_cases"),
+        ("inquiries:visit_register", "inquiries:phone_register"),
+    ],
+)
+def test_exactly_one_item_is_current_on_case_pages(client, make_staff, path, expected):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    items = client.get(reverse(path)).context["nav_items"]
+
+    assert [item["url"] for item in items if item["active"]] == [reverse(expected)]
