@@ -89,9 +89,9 @@ class Path(models.TextChoices):
 
 class FeedbackMethod(models.TextChoices):
     ON_THE_SPOT = "on_the_spot", _("On the spot")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("feedback method", "Phone")
     SMS = "sms", _("Text message")
-    LETTER = "letter", _("Letter")
+    LETTER = "letter", pgettext_lazy("feedback method", "Letter")
     EMAIL = "email", _("Email")
     VISIT = "visit", _("In person")
 
