@@ -1,50 +1,533 @@
-# Placeholder: the case page work in progress replaces this module.
-from django.http import HttpResponse
+"""One case: its page, its printouts (receipt, one-time notice) and the actions taken on it.
+
+Every action view has the same shape: find the case the user may see (404 otherwise), check
+the action is allowed now (403 otherwise), validate the form, call one service, redirect with
+a message. A rule the service refuses (`InquiryError`) re-renders the case page with the
+user's input and the message; nothing is saved.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inquiries import permissions, services
+from inquiries.forms_case import (
+    CaseActionForm,
+    CloseForm,
+    DecidePathForm,
+    DisclosureForm,
+    MaterialsCompleteForm,
+    NoteForm,
+    NoticeForm,
+    ReopenForm,
+    ReplyForm,
+    StaleForm,
+    StartHandlingForm,
+)
+from inquiries.models import Department, Inquiry, Path, Status
+from inquiries.selectors import inquiry_get_for_user
+from inquiries.workdays import deadline_state, work_calendar
 
 
+@dataclass(frozen=True)
+class ActionPanel:
+    """How one action shows on the case page: its form, heading, button and form body."""
+
+    form_class: type[CaseActionForm]
+    title: str
+    submit: str
+    url_name: str
+    body: str = "inquiries/_case_fields.html"
+    intro: str = ""
+
+
+# In the order the panels appear: what the case most likely needs next comes first.
+ACTION_PANELS: dict[str, ActionPanel] = {
+    permissions.START_HANDLING: ActionPanel(
+        StartHandlingForm,
+        gettext_lazy("Take up this case"),
+        gettext_lazy("Start handling"),
+        "inquiries:case_start",
+        intro=gettext_lazy("This case was passed to you. Take it up, then handle it and reply."),
+    ),
+    permissions.MATERIALS_COMPLETE: ActionPanel(
+        MaterialsCompleteForm,
+        gettext_lazy("Materials complete"),
+        gettext_lazy("The materials are complete"),
+        "inquiries:case_materials_complete",
+        intro=gettext_lazy(
+            "The requester brought everything on the notice: the case is handled again and "
+            "the clock runs."
+        ),
+    ),
+    permissions.DECIDE_PATH: ActionPanel(
+        DecidePathForm,
+        gettext_lazy("Decide the path"),
+        gettext_lazy("Record the path"),
+        "inquiries:case_decide_path",
+        body="inquiries/_case_path_fields.html",
+        intro=gettext_lazy("Choose one of the six paths and write what the requester was told."),
+    ),
+    permissions.ISSUE_NOTICE: ActionPanel(
+        NoticeForm,
+        gettext_lazy("One-time notice"),
+        gettext_lazy("Issue the notice"),
+        "inquiries:case_issue_notice",
+        body="inquiries/_case_notice_fields.html",
+        intro=gettext_lazy(
+            "If materials are missing, list everything missing at once, in one notice. The "
+            "clock stops until the requester brings them."
+        ),
+    ),
+    permissions.REPLY: ActionPanel(
+        ReplyForm, gettext_lazy("Reply"), gettext_lazy("Record the reply"), "inquiries:case_reply"
+    ),
+    permissions.CLOSE: ActionPanel(
+        CloseForm,
+        gettext_lazy("Close with feedback"),
+        gettext_lazy("Close the case"),
+        "inquiries:case_close",
+        body="inquiries/_case_close_fields.html",
+        intro=gettext_lazy(
+            "Tell the requester the result, then close. If they cannot be reached, say why."
+        ),
+    ),
+    permissions.REOPEN: ActionPanel(
+        ReopenForm, gettext_lazy("Reopen"), gettext_lazy("Reopen the case"), "inquiries:case_reopen"
+    ),
+    permissions.RECORD_DISCLOSURE: ActionPanel(
+        DisclosureForm,
+        gettext_lazy("Name, duty and phone"),
+        gettext_lazy("I have told the requester my name, duty and phone"),
+        "inquiries:case_record_disclosure",
+        intro=gettext_lazy(
+            "Not recorded yet: tell the requester your name, duty and phone, then record it."
+        ),
+    ),
+    permissions.ADD_NOTE: ActionPanel(
+        NoteForm,
+        gettext_lazy("Add a note"),
+        gettext_lazy("Add the note"),
+        "inquiries:case_add_note",
+    ),
+}
+
+
+def _next_steps(inquiry: Inquiry, actions: frozenset[str]) -> set[str]:
+    """The actions the case most likely needs now: their panels open, the others stay folded."""
+    steps = set()
+    if inquiry.status in {Status.REGISTERED, Status.REOPENED} or not inquiry.path:
+        steps.add(permissions.DECIDE_PATH)
+        if inquiry.matter_id:
+            # A catalog matter: checking the requester's papers comes first (一次性告知).
+            steps.add(permissions.ISSUE_NOTICE)
+    else:
+        preference = [
+            permissions.START_HANDLING,
+            permissions.MATERIALS_COMPLETE,
+            permissions.REPLY,
+            permissions.CLOSE,
+        ]
+        if inquiry.status == Status.REPLIED:
+            preference.insert(0, permissions.CLOSE)
+        steps.update(next(([action] for action in preference if action in actions), []))
+    return steps & actions
+
+
+def _unit_of(department: Department | None) -> Department | None:
+    node = department
+    while node is not None and node.parent_id:
+        node = node.parent
+    return node
+
+
+def _deadline_context(inquiry: Inquiry) -> dict:
+    """What the page says about time: days left, overdue, or the clock stopped."""
+    if inquiry.status == Status.CLOSED:
+        return {"deadline_kind": "closed"}
+    if inquiry.status == Status.AWAITING_MATERIALS:
+        return {"deadline_kind": "stopped"}
+    today = timezone.localdate()
+    state = deadline_state(work_calendar(), deadline=inquiry.deadline, today=today)
+    context = {"deadline_kind": "running", "deadline_state": state}
+    if inquiry.notice_due and inquiry.matter_id:
+        context["notice_overdue"] = inquiry.notice_due < today
+    return context
+
+
+def _case_page(
+    request,
+    inquiry: Inquiry,
+    *,
+    bound: dict[str, CaseActionForm] | None = None,
+    failed_action: str = "",
+    status: int = 200,
+    error: str = "",
+    unsaved: list[tuple[str, str]] | None = None,
+):
+    """Render the case page; `bound` holds the form the user just submitted, errors and all."""
+    bound = bound or {}
+    actions = permissions.inquiry_actions(request.user, inquiry)
+    # Open: the likely next step, the failed form, and the disclosure reminder (one button).
+    open_actions = _next_steps(inquiry, actions) | {failed_action, permissions.RECORD_DISCLOSURE}
+    panels = [
+        {
+            "action": action,
+            "panel": panel,
+            "url": reverse(panel.url_name, args=[inquiry.number]),
+            "form": bound[action]
+            if action in bound
+            else panel.form_class(inquiry=inquiry, user=request.user),
+            "open": action in open_actions,
+        }
+        for action, panel in ACTION_PANELS.items()
+        if action in actions
+    ]
+    # Everything below is fetched with its related rows in a fixed number of queries, so the
+    # page costs the same for a case with three events or thirty (long cases are the ones
+    # supervisors open).
+    events = list(inquiry.events.select_related("actor").order_by("at", "pk"))
+    notices = list(inquiry.notices.select_related("issued_by").prefetch_related("items"))
+    flags = list(inquiry.flags.select_related("raised_by"))
+    responder_profile = getattr(inquiry.first_responder, "profile", None)
+    context = {
+        "inquiry": inquiry,
+        "actions": actions,
+        "panels": panels,
+        "failed_action": failed_action,
+        "error": error,
+        "unsaved": unsaved or [],
+        "events": events,
+        "notices": notices,
+        "flags": flags,
+        "responder_profile": responder_profile,
+        "Status": Status,
+        "Path": Path,
+        **_deadline_context(inquiry),
+    }
+    return TemplateResponse(request, "inquiries/case_detail.html", context, status=status)
+
+
+def _case_url(inquiry: Inquiry, fragment: str = "") -> str:
+    url = reverse("inquiries:case_detail", args=[inquiry.number])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def _unsaved_input(form_class: type[CaseActionForm], data) -> list[tuple[str, str]]:
+    """(label, text) of what the user wrote into a form that can no longer be submitted."""
+    return [
+        (field.label, data[name].strip())
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.CharField) and data.get(name, "").strip()
+    ]
+
+
+def _perform(request, number: str, *, action: str, run, success, redirect_to=None):
+    """The shape every action view shares; `run(inquiry, form)` calls the one service.
+
+    `success` is the message, or a function of what the service returned; `redirect_to`
+    likewise gives where to go next (the case page by default).
+    """
+    inquiry = inquiry_get_for_user(user=request.user, number=number)
+    form_class = ACTION_PANELS[action].form_class
+    if action not in permissions.inquiry_actions(request.user, inquiry):
+        # Visible but not allowed now (e.g. closing a case that is already closed): say so
+        # on the case page as it stands, instead of a bare error page.
+        if request.POST.get("version") not in {None, str(inquiry.version)}:
+            # The case moved on while the user typed (someone else closed it, say): the
+            # form is gone from the page, so what they wrote is shown to copy.
+            return _case_page(
+                request,
+                inquiry,
+                status=400,
+                error=form_class.error_messages["stale"],
+                unsaved=_unsaved_input(form_class, request.POST),
+            )
+        return _case_page(
+            request,
+            inquiry,
+            status=403,
+            error=_(
+                "This action is not available to you on this case now (it is “%(status)s”). "
+                "Nothing was changed."
+            )
+            % {"status": inquiry.get_status_display()},
+        )
+    form = form_class(request.POST, inquiry=inquiry, user=request.user)
+    if form.is_valid():
+        try:
+            outcome = run(inquiry, form)
+        except services.InquiryError as error:
+            form.add_error(None, error.message)
+            if error.code == "stale":
+                form.refresh_version()
+        except StaleForm:
+            form.add_error(None, form.error_messages["stale"])
+            form.refresh_version()
+        else:
+            messages.success(request, success(outcome) if callable(success) else success)
+            return redirect(redirect_to(outcome) if redirect_to else _case_url(inquiry))
+    return _case_page(
+        request,
+        inquiry,
+        bound={action: form},
+        failed_action=action,
+        status=400,
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------
+# The requester's full details are on these pages: never_cache keeps them out of shared and
+# browser caches on office PCs.
+
+
+@never_cache
+@login_required
+@require_GET
 def case_detail(request, number):
-    return HttpResponse(status=501)
+    inquiry = inquiry_get_for_user(user=request.user, number=number)
+    return _case_page(request, inquiry)
 
 
+@never_cache
+@login_required
+@require_GET
 def case_receipt(request, number):
-    return HttpResponse(status=501)
+    inquiry = inquiry_get_for_user(user=request.user, number=number)
+    profile = getattr(inquiry.first_responder, "profile", None)
+    context = {
+        "inquiry": inquiry,
+        "responder_profile": profile,
+        "unit": _unit_of(inquiry.receiving_department),
+    }
+    return TemplateResponse(request, "inquiries/case_receipt.html", context)
 
 
-def case_decide_path(request, number):
-    return HttpResponse(status=501)
-
-
-def case_record_disclosure(request, number):
-    return HttpResponse(status=501)
-
-
-def case_issue_notice(request, number):
-    return HttpResponse(status=501)
-
-
+@never_cache
+@login_required
+@require_GET
 def notice_print(request, number, sequence):
-    return HttpResponse(status=501)
+    inquiry = inquiry_get_for_user(user=request.user, number=number)
+    notice = (
+        inquiry.notices.select_related("issued_by__profile")
+        .prefetch_related("items")
+        .filter(sequence=sequence)
+        .first()
+    )
+    if notice is None:
+        raise Http404("No such notice on this case.")
+    context = {
+        "inquiry": inquiry,
+        "notice": notice,
+        "responder_profile": getattr(inquiry.first_responder, "profile", None),
+        "unit": _unit_of(inquiry.receiving_department),
+    }
+    return TemplateResponse(request, "inquiries/notice_print.html", context)
 
 
+# --- Actions -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_decide_path(request, number):
+    if request.method == "GET":
+        return _directions_preview(request, number)
+
+    def run(inquiry, form):
+        services.inquiry_decide_path(inquiry=inquiry, by=request.user, **form.service_kwargs())
+
+    return _perform(
+        request,
+        number,
+        action=permissions.DECIDE_PATH,
+        run=run,
+        success=_("The path was recorded."),
+    )
+
+
+def _directions_preview(request, number):
+    """htmx: what the requester will be told about the department chosen in the path form."""
+    inquiry = inquiry_get_for_user(user=request.user, number=number)
+    if not request.htmx:
+        return redirect(_case_url(inquiry, f"action-{permissions.DECIDE_PATH}"))
+    if permissions.DECIDE_PATH not in permissions.inquiry_actions(request.user, inquiry):
+        return TemplateResponse(request, "inquiries/_case_directions.html", {}, status=403)
+    department = (
+        Department.objects.select_related("contact_person__profile")
+        .filter(is_active=True, pk=_int_or_none(request.GET.get("department")))
+        .first()
+    )
+    directions = services.department_directions(department) if department else ""
+    return TemplateResponse(request, "inquiries/_case_directions.html", {"directions": directions})
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def case_record_disclosure(request, number):
+    def run(inquiry, form):
+        services.inquiry_record_disclosure(inquiry=inquiry, by=request.user)
+
+    return _perform(
+        request,
+        number,
+        action=permissions.RECORD_DISCLOSURE,
+        run=run,
+        success=_("Recorded: the requester was told your name, duty and phone."),
+    )
+
+
+@login_required
+@require_POST
+def case_issue_notice(request, number):
+    def run(inquiry, form):
+        form.check_version()
+        return services.notice_issue(
+            inquiry=inquiry,
+            by=request.user,
+            received_material_ids=[material.pk for material in form.cleaned_data["received"]],
+            extra_items=form.extra_item_lines(),
+            note=form.cleaned_data["note"],
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.ISSUE_NOTICE,
+        run=run,
+        success=_("The one-time notice was issued. Print it and give it to the requester."),
+        redirect_to=lambda notice: reverse(
+            "inquiries:notice_print", args=[notice.inquiry.number, notice.sequence]
+        ),
+    )
+
+
+@login_required
+@require_POST
 def case_materials_complete(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        form.check_version()
+        return services.inquiry_materials_complete(
+            inquiry=inquiry, by=request.user, note=form.cleaned_data["note"]
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.MATERIALS_COMPLETE,
+        run=run,
+        success=lambda updated: (
+            _("The materials are complete and the clock runs again: the new deadline is %(date)s.")
+            % {"date": date_format(updated.deadline, "DATE_FORMAT")}
+        ),
+    )
 
 
+@login_required
+@require_POST
 def case_start_handling(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        form.check_version()
+        services.inquiry_start_handling(inquiry=inquiry, by=request.user)
+
+    return _perform(
+        request,
+        number,
+        action=permissions.START_HANDLING,
+        run=run,
+        success=_("You are handling this case now."),
+    )
 
 
+@login_required
+@require_POST
 def case_reply(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        services.inquiry_reply(
+            inquiry=inquiry,
+            by=request.user,
+            reply=form.cleaned_data["reply"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.REPLY,
+        run=run,
+        success=_("Your reply was recorded; the first responder gives the feedback."),
+    )
 
 
+@login_required
+@require_POST
 def case_close(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        services.inquiry_close(inquiry=inquiry, by=request.user, **form.service_kwargs())
+
+    return _perform(
+        request,
+        number,
+        action=permissions.CLOSE,
+        run=run,
+        success=_("The case was closed."),
+    )
 
 
+@login_required
+@require_POST
 def case_reopen(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        form.check_version()
+        services.inquiry_reopen(
+            inquiry=inquiry, by=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.REOPEN,
+        run=run,
+        success=_("The case was reopened; the time limit starts again today."),
+    )
 
 
+@login_required
+@require_POST
 def case_add_note(request, number):
-    return HttpResponse(status=501)
+    def run(inquiry, form):
+        # A note never conflicts with other changes, so its form is not checked for staleness.
+        return services.inquiry_add_note(
+            inquiry=inquiry,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            is_public=form.cleaned_data["is_public"],
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.ADD_NOTE,
+        run=run,
+        success=_("The note was added."),
+        redirect_to=lambda event: _case_url(event.inquiry, "timeline"),
+    )
