@@ -11,8 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Department, FeedbackMethod, Inquiry, Path, RequiredMaterial, User
-from inquiries.services import _default_feedback_method as default_feedback_method
-from inquiries.services import department_directions
+from inquiries.services import default_feedback_method, department_directions
 from inquiries.text import normalize_text
 
 TEXTAREA_ROWS = 3

@@ -332,7 +332,11 @@ def inquiry_record_disclosure(*, inquiry: Inquiry, by: User) -> Inquiry:
         by=by,
         kind=TimelineEvent.Kind.DISCLOSURE,
         message=_("The requester was told: %(name)s, %(title)s, phone %(phone)s.")
-        % {"name": by.get_full_name(), "title": profile.title, "phone": profile.office_phone},
+        % {
+            "name": by.get_full_name(),
+            "title": profile.title,
+            "phone": profile.office_phone or "—",
+        },
     )
     return inquiry
 
@@ -357,7 +361,7 @@ def department_directions(department: Department) -> str:
     return "；".join(part.strip() for part in parts)
 
 
-def _default_feedback_method(channel: str) -> str:
+def default_feedback_method(channel: str) -> str:
     return {
         Channel.VISIT: FeedbackMethod.ON_THE_SPOT,
         Channel.PHONE: FeedbackMethod.PHONE,
@@ -406,7 +410,7 @@ def inquiry_decide_path(
             message=result,
             result=result,
             closed_at=now,
-            feedback_method=_default_feedback_method(inquiry.channel),
+            feedback_method=default_feedback_method(inquiry.channel),
             feedback_at=now,
             feedback_note=told or result,
             **common,
@@ -715,7 +719,14 @@ def inquiry_reopen(*, inquiry: Inquiry, by: User, reason: str) -> Inquiry:
         by=by,
         to_status=Status.REOPENED,
         message=reason,
+        # The earlier result and feedback stay on the timeline and in the history; the case
+        # needs new ones before it can close again.
         closed_at=None,
+        result="",
+        feedback_method="",
+        feedback_at=None,
+        feedback_note="",
+        unreachable_reason="",
         deadline=calendar.add_working_days(timezone.localdate(), inquiry.time_limit_days),
         current_holder=inquiry.current_holder or inquiry.first_responder,
     )

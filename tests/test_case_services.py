@@ -303,3 +303,20 @@ def test_a_taboo_phrase_in_staff_text_is_saved_and_flagged_not_blocked(clerk):
     assert "不归我管" in flag.detail
     assert "找领导去" in flag.detail
     assert flag.raised_by == clerk
+
+
+def test_reopening_clears_the_old_result_but_keeps_it_on_the_timeline(clerk):
+    case = register(clerk)
+    services.inquiry_close(
+        inquiry=case,
+        by=clerk,
+        result="已告知办理流程",
+        feedback_method=FeedbackMethod.ON_THE_SPOT,
+    )
+
+    case = services.inquiry_reopen(inquiry=case, by=clerk, reason="来人反映流程有变化")
+
+    assert case.status == Status.REOPENED
+    assert (case.result, case.feedback_method, case.feedback_at) == ("", "", None)
+    assert case.events.filter(message__contains="已告知办理流程").exists()
+    assert case.history.filter(result="已告知办理流程").exists()
