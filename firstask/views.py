@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inquiries.calendar_status import calendar_warnings_for_user
 from inquiries.selectors import staff_profile_for_user, user_role_labels
 
 
@@ -14,6 +15,8 @@ def home(request):
     context = {
         "profile": staff_profile_for_user(user=request.user),
         "role_labels": user_role_labels(user=request.user),
+        # Deadlines in a year without the official schedule count Monday to Friday.
+        "calendar_warnings": calendar_warnings_for_user(request.user),
     }
     return TemplateResponse(request, "home.html", context)
 

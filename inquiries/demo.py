@@ -21,6 +21,10 @@ DEMO_SITE_URL = "http://127.0.0.1:8000/"
 
 ADMIN_USERNAME = "admin"
 
+# Stored on each history row seed_demo writes, so the admin history says where it came from;
+# the demo cases are recognised by it (see inquiries/demo_cases.py).
+SEED_CHANGE_REASON = "seed_demo"
+
 Level = Department.Level
 Rank = StaffProfile.Rank
 Employment = StaffProfile.EmploymentType
@@ -611,5 +615,395 @@ STAFF: tuple[DemoStaff, ...] = (
         office_phone="0531-86012082",
         rank=Rank.STAFF_MEMBER,
         roles=("discipline",),
+    ),
+)
+
+
+# --- The service catalog (事项目录) -----------------------------------------------------------
+# Matters are keyed by `code` and their materials by name within the matter, so seed_demo can
+# run again. Time limits are working days; the promise is shorter than the law allows.
+
+
+@dataclass(frozen=True)
+class DemoMaterial:
+    name: str
+    specification: str
+    is_required: bool = True
+
+
+@dataclass(frozen=True)
+class DemoMatter:
+    code: str
+    name: str
+    department: str  # the handling department's code
+    keywords: str
+    legal_basis: str
+    conditions: str
+    procedure: str
+    promised_days: int
+    legal_days: int
+    materials: tuple[DemoMaterial, ...]
+
+
+_AGENT = DemoMaterial(
+    "委托书及代理人身份证件", "委托他人办理时提供：委托书原件1份，代理人身份证件复印件1份", False
+)
+_LICENCE_PROCEDURE = (
+    "申请人提交申请材料；窗口当场核对，材料齐全、符合法定形式的予以受理，"
+    "不齐全的一次性告知需要补正的全部内容；审核人员审查材料，必要时现场核查；"
+    "作出准予或不予许可的决定；准予许可的发放证件，可窗口领取或邮寄送达。"
+)
+_REGISTRATION_PROCEDURE = (
+    "申请人通过窗口或山东省政务服务网“企业开办”专区提交申请；登记机关进行形式审查，"
+    "材料齐全、符合法定形式的当场登记；不能当场登记的，在承诺时限内登记并发放营业执照。"
+)
+
+_SPECIAL_EQUIPMENT_BASIS = (
+    "《中华人民共和国特种设备安全法》第三十三条；《特种设备使用管理规则》（TSG 08）"
+)
+
+MATTERS: tuple[DemoMatter, ...] = (
+    DemoMatter(
+        code="XK-SPJY-001",
+        name="食品经营许可证核发",
+        department="XZSPK",
+        keywords="食品经营许可 开饭店 餐饮 超市 便利店 办证 新办",
+        legal_basis="《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
+        conditions=(
+            "具有与经营的食品品种、数量相适应的食品原料处理和食品加工、销售、贮存等场所；"
+            "具有相应的设备设施；有专职或者兼职的食品安全管理人员和保证食品安全的规章制度；"
+            "具有合理的设备布局和工艺流程。"
+        ),
+        procedure=_LICENCE_PROCEDURE,
+        promised_days=5,
+        legal_days=10,
+        materials=(
+            DemoMaterial("食品经营许可申请书", "原件1份，申请人签字或盖章"),
+            DemoMaterial("营业执照或其他主体资格证明文件", "复印件1份，核对原件"),
+            DemoMaterial("法定代表人（负责人）身份证件", "复印件1份，核对原件"),
+            DemoMaterial("经营场所平面图和设备布局、操作流程图", "原件1份，标明各功能区面积"),
+            DemoMaterial(
+                "食品安全管理制度目录",
+                "原件1份，含从业人员健康管理、进货查验记录、食品安全自查等制度",
+            ),
+            _AGENT,
+        ),
+    ),
+    DemoMatter(
+        code="XK-SPJY-002",
+        name="食品经营许可证变更",
+        department="XZSPK",
+        keywords="食品经营许可 变更 经营项目 负责人 换证",
+        legal_basis="《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
+        conditions="食品经营许可证载明的许可事项发生变化的，应当在变化后10个工作日内申请变更。",
+        procedure=_LICENCE_PROCEDURE,
+        promised_days=3,
+        legal_days=10,
+        materials=(
+            DemoMaterial("食品经营许可变更申请书", "原件1份"),
+            DemoMaterial("食品经营许可证正、副本", "原件"),
+            DemoMaterial("与变更事项有关的证明材料", "如变更后的经营场所平面图，原件1份"),
+            DemoMaterial("法定代表人（负责人）身份证件", "复印件1份，核对原件"),
+        ),
+    ),
+    DemoMatter(
+        code="XK-SPJY-003",
+        name="食品经营许可证延续",
+        department="XZSPK",
+        keywords="食品经营许可 延续 到期 续证",
+        legal_basis="《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
+        conditions="食品经营许可证有效期届满需要继续经营的，应当在有效期届满前提出延续申请。",
+        procedure=_LICENCE_PROCEDURE,
+        promised_days=5,
+        legal_days=10,
+        materials=(
+            DemoMaterial("食品经营许可延续申请书", "原件1份"),
+            DemoMaterial("食品经营许可证正、副本", "原件"),
+            DemoMaterial("食品安全自查报告", "原件1份，近一年内"),
+        ),
+    ),
+    DemoMatter(
+        code="XK-YPJY-001",
+        name="药品经营许可证（零售）核发",
+        department="XZSPK",
+        keywords="药店 药品零售 药品经营许可 开药店",
+        legal_basis="《中华人民共和国药品管理法》第五十一条、第五十二条；"
+        "《药品经营和使用质量监督管理办法》",
+        conditions=(
+            "有依法经过资格认定的药师或者其他药学技术人员；有与所经营药品相适应的营业场所、"
+            "设备、仓储设施和卫生环境；有与所经营药品相适应的质量管理机构或者人员；"
+            "有保证药品质量的规章制度。"
+        ),
+        procedure=_LICENCE_PROCEDURE,
+        promised_days=10,
+        legal_days=20,
+        materials=(
+            DemoMaterial("药品经营许可证申请表", "原件1份"),
+            DemoMaterial("执业药师注册证及身份证件", "复印件各1份，核对原件"),
+            DemoMaterial("营业场所、仓库的使用权证明及平面布局图", "复印件1份"),
+            DemoMaterial("质量管理文件及主要设施设备目录", "原件1份"),
+            DemoMaterial("营业执照", "复印件1份，核对原件"),
+        ),
+    ),
+    DemoMatter(
+        code="XK-YLQX-001",
+        name="第三类医疗器械经营许可证核发",
+        department="XZSPK",
+        keywords="医疗器械 三类 经营许可 器械公司",
+        legal_basis="《医疗器械监督管理条例》第四十二条；《医疗器械经营监督管理办法》",
+        conditions=(
+            "有与经营规模和经营范围相适应的经营场所和贮存条件；"
+            "有与经营的医疗器械相适应的质量管理制度和质量管理机构或者人员。"
+        ),
+        procedure=_LICENCE_PROCEDURE,
+        promised_days=10,
+        legal_days=20,
+        materials=(
+            DemoMaterial("医疗器械经营许可申请表", "原件1份"),
+            DemoMaterial(
+                "法定代表人、企业负责人、质量负责人的身份证明、学历或职称证明",
+                "复印件各1份",
+            ),
+            DemoMaterial("经营场所、库房的地理位置图、平面图及产权或租赁证明", "复印件1份"),
+            DemoMaterial("经营质量管理制度、工作程序等文件目录", "原件1份"),
+            DemoMaterial("计算机信息管理系统基本情况介绍", "原件1份"),
+            _AGENT,
+        ),
+    ),
+    DemoMatter(
+        code="DJ-GTHSL-001",
+        name="个体工商户设立登记",
+        department="DJZCK",
+        keywords="个体户 个体工商户 营业执照 开店 设立 小店",
+        legal_basis="《促进个体工商户发展条例》；《中华人民共和国市场主体登记管理条例》第十九条",
+        conditions="有经营能力的自然人，有固定的经营场所，经营范围不属于法律、行政法规禁止的。",
+        procedure=_REGISTRATION_PROCEDURE,
+        promised_days=1,
+        legal_days=3,
+        materials=(
+            DemoMaterial("个体工商户登记（备案）申请书", "原件1份，经营者签字"),
+            DemoMaterial("经营者身份证件", "核对原件，留存复印件1份"),
+            DemoMaterial("经营场所使用相关文件", "租赁合同或房屋产权证明，复印件1份"),
+            _AGENT,
+        ),
+    ),
+    DemoMatter(
+        code="DJ-GSSL-001",
+        name="有限责任公司设立登记",
+        department="DJZCK",
+        keywords="公司注册 开公司 设立 有限公司 企业开办",
+        legal_basis="《中华人民共和国公司法》第二十九条；"
+        "《中华人民共和国市场主体登记管理条例》第十九条",
+        conditions="股东符合法定人数，有符合公司章程规定的出资，有公司名称和住所，"
+        "依法制定公司章程。",
+        procedure=_REGISTRATION_PROCEDURE,
+        promised_days=1,
+        legal_days=3,
+        materials=(
+            DemoMaterial("公司登记（备案）申请书", "原件1份"),
+            DemoMaterial("公司章程", "原件1份，全体股东签字或盖章"),
+            DemoMaterial("股东的主体资格证明或自然人身份证件", "复印件1份"),
+            DemoMaterial("法定代表人、董事、监事和高级管理人员的任职文件及身份证件", "复印件各1份"),
+            DemoMaterial("住所使用相关文件", "租赁合同或房屋产权证明，复印件1份"),
+        ),
+    ),
+    DemoMatter(
+        code="DJ-BGDJ-001",
+        name="营业执照变更登记",
+        department="DJZCK",
+        keywords="变更 营业执照 法定代表人 地址 经营范围 名称变更",
+        legal_basis="《中华人民共和国市场主体登记管理条例》第二十四条",
+        conditions="登记事项发生变更的，应当自作出变更决议、决定或者法定变更事项发生之日起"
+        "30日内申请变更登记。",
+        procedure=_REGISTRATION_PROCEDURE,
+        promised_days=1,
+        legal_days=3,
+        materials=(
+            DemoMaterial("变更登记申请书", "原件1份"),
+            DemoMaterial("变更决议或决定", "原件1份，股东会决议或股东决定"),
+            DemoMaterial("章程修正案或修改后的章程", "原件1份，涉及章程修改时提供"),
+            DemoMaterial("营业执照正、副本", "原件"),
+        ),
+    ),
+    DemoMatter(
+        code="DJ-ZXDJ-001",
+        name="企业注销登记",
+        department="DJZCK",
+        keywords="注销 关闭公司 清算 简易注销",
+        legal_basis="《中华人民共和国市场主体登记管理条例》第三十一条、第三十二条",
+        conditions="企业解散、被宣告破产或者有其他法定事由需要终止的，依法清算完毕后申请注销登记。",
+        procedure=_REGISTRATION_PROCEDURE,
+        promised_days=2,
+        legal_days=3,
+        materials=(
+            DemoMaterial("注销登记申请书", "原件1份"),
+            DemoMaterial("清算报告或债务清偿完毕的承诺书", "原件1份"),
+            DemoMaterial("清税证明", "原件1份，税务机关出具"),
+            DemoMaterial("营业执照正、副本", "原件"),
+        ),
+    ),
+    DemoMatter(
+        code="DJ-GTHZX-001",
+        name="个体工商户注销登记",
+        department="DJZCK",
+        keywords="个体户 注销 不干了 关店",
+        legal_basis="《促进个体工商户发展条例》；《中华人民共和国市场主体登记管理条例》第三十一条",
+        conditions="个体工商户终止经营的，应当申请注销登记。",
+        procedure=_REGISTRATION_PROCEDURE,
+        promised_days=1,
+        legal_days=3,
+        materials=(
+            DemoMaterial("个体工商户注销登记申请书", "原件1份，经营者签字"),
+            DemoMaterial("经营者身份证件", "核对原件"),
+            DemoMaterial("营业执照正、副本", "原件，遗失的提交遗失声明"),
+        ),
+    ),
+    DemoMatter(
+        code="SP-XZF-001",
+        name="食品小作坊登记证核发",
+        department="SPAQK",
+        keywords="小作坊 食品加工 煎饼 豆腐 馒头 登记证",
+        legal_basis="《中华人民共和国食品安全法》第三十六条；"
+        "《山东省食品小作坊小餐饮和食品摊点管理条例》",
+        conditions="有固定的生产加工场所，场所卫生、布局符合要求；"
+        "从业人员取得健康证明；生产加工的食品不属于禁止生产加工的品种。",
+        procedure="申请人向所在地食品安全监管科提出申请；材料齐全的受理并安排现场核查；"
+        "符合条件的发放食品小作坊登记证。",
+        promised_days=7,
+        legal_days=15,
+        materials=(
+            DemoMaterial("食品小作坊登记申请书", "原件1份"),
+            DemoMaterial("营业执照", "复印件1份"),
+            DemoMaterial("生产场所平面图及周边环境说明", "原件1份"),
+            DemoMaterial("从业人员健康证明", "复印件，每名从业人员1份"),
+            DemoMaterial("生产工艺流程及主要设备清单", "原件1份"),
+        ),
+    ),
+    DemoMatter(
+        code="SP-XCY-001",
+        name="小餐饮登记证核发",
+        department="SPAQK",
+        keywords="小餐饮 小吃店 快餐 早餐店 登记证",
+        legal_basis="《中华人民共和国食品安全法》第三十六条；"
+        "《山东省食品小作坊小餐饮和食品摊点管理条例》",
+        conditions="经营场所面积较小、从业人员较少，有符合要求的加工制作场所和设施；"
+        "从业人员取得健康证明。",
+        procedure="申请人提出申请；材料齐全的受理，必要时现场核查；符合条件的发放小餐饮登记证。",
+        promised_days=5,
+        legal_days=10,
+        materials=(
+            DemoMaterial("小餐饮登记申请表", "原件1份"),
+            DemoMaterial("营业执照", "复印件1份"),
+            DemoMaterial("经营场所平面布局图", "原件1份"),
+            DemoMaterial("从业人员健康证明", "复印件，每名从业人员1份"),
+            DemoMaterial("食品安全承诺书", "原件1份，经营者签字"),
+        ),
+    ),
+    DemoMatter(
+        code="YP-YLQXBA-001",
+        name="第二类医疗器械经营备案",
+        department="YPJGK",
+        keywords="二类 医疗器械 备案 血压计 血糖仪 助听器",
+        legal_basis="《医疗器械监督管理条例》第四十一条；《医疗器械经营监督管理办法》",
+        conditions="有与经营规模和经营范围相适应的经营场所和贮存条件，"
+        "有相应的质量管理制度和质量管理人员。",
+        procedure="企业提交备案资料；资料齐全、符合形式要求的当场备案并发放备案凭证；"
+        "备案后按规定组织现场检查。",
+        promised_days=1,
+        legal_days=5,
+        materials=(
+            DemoMaterial("第二类医疗器械经营备案表", "原件1份"),
+            DemoMaterial("营业执照", "复印件1份"),
+            DemoMaterial(
+                "法定代表人、企业负责人、质量负责人身份证明及学历或职称证明", "复印件各1份"
+            ),
+            DemoMaterial("经营场所、库房地址的平面图及产权或租赁证明", "复印件1份"),
+            DemoMaterial("经营质量管理制度、工作程序等文件目录", "原件1份"),
+        ),
+    ),
+    DemoMatter(
+        code="YP-WLXS-001",
+        name="医疗器械网络销售备案",
+        department="YPJGK",
+        keywords="网店 网络销售 医疗器械 电商 备案",
+        legal_basis="《医疗器械监督管理条例》第四十六条；《医疗器械网络销售监督管理办法》",
+        conditions="已取得医疗器械经营许可或办理经营备案，通过自建网站或电子商务平台销售医疗器械。",
+        procedure="企业提交网络销售备案信息表；资料齐全的当场备案并在网站公示。",
+        promised_days=1,
+        legal_days=5,
+        materials=(
+            DemoMaterial("医疗器械网络销售备案信息表", "原件1份"),
+            DemoMaterial("医疗器械经营许可证或备案凭证", "复印件1份"),
+            DemoMaterial("网店或自建网站的网址及页面截图", "原件1份"),
+        ),
+    ),
+    DemoMatter(
+        code="TS-SYDJ-001",
+        name="特种设备使用登记",
+        department="TZSBK",
+        keywords="特种设备 使用登记 电梯 锅炉 压力容器 叉车 登记证",
+        legal_basis=_SPECIAL_EQUIPMENT_BASIS,
+        conditions="特种设备已经监督检验或定期检验合格，"
+        "使用单位在投入使用前或者投入使用后30日内办理使用登记。",
+        procedure="使用单位提交使用登记表和有关材料；登记机关审查，"
+        "材料齐全、符合要求的发放《特种设备使用登记证》。",
+        promised_days=5,
+        legal_days=15,
+        materials=(
+            DemoMaterial("特种设备使用登记表", "一式两份，使用单位盖章"),
+            DemoMaterial("使用单位统一社会信用代码证明或个人身份证明", "复印件1份"),
+            DemoMaterial("特种设备产品合格证（含产品数据表）", "复印件1份"),
+            DemoMaterial("特种设备监督检验证明", "安装监督检验报告复印件1份"),
+            DemoMaterial("电梯维护保养合同", "电梯办理时提供，复印件1份", False),
+        ),
+    ),
+    DemoMatter(
+        code="TS-BGDJ-001",
+        name="特种设备使用登记变更",
+        department="TZSBK",
+        keywords="特种设备 变更 过户 移装 停用 注销",
+        legal_basis=_SPECIAL_EQUIPMENT_BASIS,
+        conditions="使用单位、使用地点、设备状态等发生变化的，按规定办理变更登记。",
+        procedure="使用单位提交变更申请和证明材料；登记机关审查后在使用登记证上办理变更。",
+        promised_days=5,
+        legal_days=15,
+        materials=(
+            DemoMaterial("特种设备使用登记证", "原件"),
+            DemoMaterial("特种设备使用登记表（变更）", "一式两份"),
+            DemoMaterial("变更情况说明及证明材料", "原件1份"),
+            DemoMaterial("有效期内的定期检验报告", "复印件1份"),
+        ),
+    ),
+    DemoMatter(
+        code="TS-GZ-001",
+        name="特种设备安装改造修理告知",
+        department="TZSBK",
+        keywords="安装告知 改造 修理 施工告知 电梯安装",
+        legal_basis="《中华人民共和国特种设备安全法》第二十三条",
+        conditions="施工单位应当在施工前将拟进行的特种设备安装、改造、修理情况书面告知。",
+        procedure="施工单位提交告知书；特种设备安全监察科当场接收并登记，施工后接受监督检验。",
+        promised_days=1,
+        legal_days=5,
+        materials=(
+            DemoMaterial("特种设备安装改造修理告知书", "一式两份"),
+            DemoMaterial("施工单位资质证书", "复印件1份"),
+            DemoMaterial("施工人员特种设备作业人员证", "复印件，每人1份"),
+        ),
+    ),
+    DemoMatter(
+        code="BG-XXGK-001",
+        name="政府信息公开申请",
+        department="BGS",
+        keywords="政府信息公开 依申请公开 信息公开",
+        legal_basis="《中华人民共和国政府信息公开条例》第二十九条、第三十三条",
+        conditions="公民、法人或者其他组织向本机关申请获取本机关制作或者保存的政府信息。",
+        procedure="申请人提交申请；能够当场答复的当场答复，不能当场答复的在承诺时限内书面答复。",
+        promised_days=10,
+        legal_days=20,
+        materials=(
+            DemoMaterial("政府信息公开申请表", "原件1份"),
+            DemoMaterial("申请人身份证明", "公民提交身份证件复印件，法人提交统一社会信用代码证明"),
+            _AGENT,
+        ),
     ),
 )

@@ -1,13 +1,31 @@
-"""The admin screens for departments, people and staff profiles, as an administrator uses them."""
+"""The admin screens as an administrator uses them: organisation, catalog, rules, cases."""
+
+import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inquiries.models import Department, StaffProfile, User
+from inquiries import services
+from inquiries.models import (
+    CalendarOverride,
+    CaseFlag,
+    CasePolicy,
+    Department,
+    Kind,
+    Notice,
+    RequiredMaterial,
+    ServiceMatter,
+    StaffProfile,
+    TabooPhrase,
+    TimelineEvent,
+    User,
+)
 from inquiries.roles import ADMINISTRATOR, DISCIPLINE, FRONT_DESK, HANDLER
+from tests.case_helpers import at, make_bureau, make_matter, make_person, register
 from tests.factories import (
     DepartmentFactory,
     StaffProfileFactory,
@@ -321,3 +339,412 @@ def test_giving_someone_a_role_leaves_an_audit_row_with_their_roles(db):
         HANDLER.group_name,
         DISCIPLINE.group_name,
     }
+
+
+# --- The service catalog, the rules for cases, and cases (read only) -------------------------
+
+
+@pytest.fixture
+def bureau():
+    return make_bureau()
+
+
+@pytest.fixture
+def matter(bureau):
+    _unit, _office, licensing, _complaints = bureau
+    return make_matter(licensing, promised_days=5, legal_days=10)
+
+
+@pytest.fixture
+def case(bureau, matter):
+    """A case with a one-time notice, a taboo flag and a timeline."""
+    _unit, _office, licensing, _complaints = bureau
+    desk = make_person(licensing)
+    inquiry = register(desk, kind=Kind.SERVICE, matter=matter)
+    services.notice_issue(
+        inquiry=inquiry,
+        by=desk,
+        received_material_ids=[matter.materials.first().pk],
+        note="下班了，明天再来。",
+    )
+    inquiry.refresh_from_db()
+    return inquiry
+
+
+def _catalog_and_case_urls(matter, case, override):
+    return [
+        reverse("admin:inquiries_servicematter_changelist"),
+        reverse("admin:inquiries_servicematter_add"),
+        reverse("admin:inquiries_servicematter_change", args=[matter.pk]),
+        reverse("admin:inquiries_servicematter_history", args=[matter.pk]),
+        reverse(
+            "admin:inquiries_servicematter_simple_history",
+            args=[matter.pk, matter.history.latest().history_id],
+        ),
+        reverse("admin:inquiries_casepolicy_change", args=[CasePolicy.SINGLETON_PK]),
+        reverse("admin:inquiries_casepolicy_history", args=[CasePolicy.SINGLETON_PK]),
+        reverse("admin:inquiries_calendaroverride_changelist"),
+        reverse("admin:inquiries_calendaroverride_add"),
+        reverse("admin:inquiries_calendaroverride_change", args=[override.pk]),
+        reverse("admin:inquiries_calendaroverride_history", args=[override.pk]),
+        reverse("admin:inquiries_taboophrase_changelist"),
+        reverse("admin:inquiries_taboophrase_add"),
+        reverse("admin:inquiries_taboophrase_change", args=[TabooPhrase.objects.first().pk]),
+        reverse("admin:inquiries_taboophrase_history", args=[TabooPhrase.objects.first().pk]),
+        reverse("admin:inquiries_inquiry_changelist"),
+        reverse("admin:inquiries_inquiry_change", args=[case.pk]),
+        reverse("admin:inquiries_inquiry_history", args=[case.pk]),
+        reverse(
+            "admin:inquiries_inquiry_simple_history",
+            args=[case.pk, case.history.earliest().history_id],
+        ),
+    ]
+
+
+def test_administrator_can_open_every_catalog_rules_and_case_admin_page(
+    administrator_client, matter, case
+):
+    override = CalendarOverride.objects.create(
+        date=datetime.date(2031, 1, 1), is_working_day=False, name="元旦"
+    )
+
+    for url in _catalog_and_case_urls(matter, case, override):
+        response = administrator_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_admin_index_lists_the_catalog_rules_and_cases(administrator_client):
+    response = administrator_client.get(reverse("admin:index"))
+
+    models = {
+        model["object_name"] for app in response.context["app_list"] for model in app["models"]
+    }
+    assert {
+        "ServiceMatter",
+        "CasePolicy",
+        "CalendarOverride",
+        "TabooPhrase",
+        "Inquiry",
+    } <= models
+
+
+def test_service_matter_search_finds_a_matter_by_pinyin_initials(administrator_client, matter):
+    response = administrator_client.get(
+        reverse("admin:inquiries_servicematter_changelist"), {"q": "spjy"}
+    )
+
+    assert [row.code for row in response.context["cl"].result_list] == ["SPJY"]
+
+
+def test_service_matter_page_lists_its_materials_in_sort_order(administrator_client, matter):
+    matter.materials.filter(name="营业执照复印件").update(sort_order=99)
+
+    response = administrator_client.get(
+        reverse("admin:inquiries_servicematter_change", args=[matter.pk])
+    )
+
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is RequiredMaterial
+    )
+    names = [form.instance.name for form in formset.initial_forms]
+    assert names == ["法定代表人身份证明", "经营场所平面图", "营业执照复印件"]
+
+
+def test_adding_a_matter_with_its_materials_in_the_admin(administrator_client, bureau):
+    _unit, _office, licensing, _complaints = bureau
+
+    response = administrator_client.post(
+        reverse("admin:inquiries_servicematter_add"),
+        {
+            "code": "gthsl",
+            "name": "个体工商户设立登记",
+            "department": licensing.pk,
+            "keywords": "个体户 营业执照",
+            "is_active": "on",
+            "sort_order": "10",
+            "promised_days": "1",
+            "legal_days": "3",
+            "legal_basis": "《中华人民共和国市场主体登记管理条例》第十九条",
+            "conditions": "",
+            "procedure": "",
+            "materials-TOTAL_FORMS": "2",
+            "materials-INITIAL_FORMS": "0",
+            "materials-MIN_NUM_FORMS": "0",
+            "materials-MAX_NUM_FORMS": "1000",
+            "materials-0-sort_order": "20",
+            "materials-0-name": "经营场所使用相关文件",
+            "materials-0-specification": "复印件1份",
+            "materials-0-is_required": "on",
+            "materials-1-sort_order": "10",
+            "materials-1-name": "经营者身份证件",
+            "materials-1-specification": "核对原件",
+            "materials-1-is_required": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    matter = ServiceMatter.objects.get(code="GTHSL")
+    assert matter.name_initials == "gtgshsldj"
+    assert list(matter.materials.values_list("name", flat=True)) == [
+        "经营者身份证件",
+        "经营场所使用相关文件",
+    ]
+
+
+def test_a_promise_not_shorter_than_the_law_is_refused_in_the_admin(administrator_client, matter):
+    response = administrator_client.post(
+        reverse("admin:inquiries_servicematter_change", args=[matter.pk]),
+        {
+            "code": matter.code,
+            "name": matter.name,
+            "department": matter.department_id,
+            "is_active": "on",
+            "sort_order": "0",
+            "promised_days": "10",
+            "legal_days": "10",
+            "materials-TOTAL_FORMS": "0",
+            "materials-INITIAL_FORMS": "0",
+            "materials-MIN_NUM_FORMS": "0",
+            "materials-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    matter.refresh_from_db()
+    assert matter.promised_days == 5
+
+
+# --- The case policy: one row ---
+
+
+def test_the_case_policy_list_goes_straight_to_the_one_policy(administrator_client):
+    response = administrator_client.get(reverse("admin:inquiries_casepolicy_changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:inquiries_casepolicy_change", args=[CasePolicy.SINGLETON_PK]
+    )
+
+
+def test_the_case_policy_can_be_neither_added_twice_nor_deleted(administrator_client):
+    add = administrator_client.get(reverse("admin:inquiries_casepolicy_add"))
+    delete = administrator_client.post(
+        reverse("admin:inquiries_casepolicy_delete", args=[CasePolicy.SINGLETON_PK]),
+        {"post": "yes"},
+    )
+    page = administrator_client.get(
+        reverse("admin:inquiries_casepolicy_change", args=[CasePolicy.SINGLETON_PK])
+    )
+
+    assert add.status_code == 403
+    assert delete.status_code == 403
+    assert CasePolicy.objects.filter(pk=CasePolicy.SINGLETON_PK).exists()
+    assert page.context["has_delete_permission"] is False
+
+
+def test_a_missing_case_policy_can_be_created_once_and_gets_the_single_row(
+    administrator_client,
+):
+    CasePolicy.objects.all().delete()
+
+    listing = administrator_client.get(reverse("admin:inquiries_casepolicy_changelist"))
+    response = administrator_client.post(
+        reverse("admin:inquiries_casepolicy_add"),
+        {
+            "consultation_days": "3",
+            "service_days": "10",
+            "complaint_days": "15",
+            "tip_off_days": "15",
+            "report_days": "15",
+            "suggestion_days": "10",
+            "help_days": "10",
+            "notice_limit_days": "5",
+            "clock_on_materials": CasePolicy.ClockOnMaterials.RESUME,
+        },
+    )
+
+    assert listing["Location"] == reverse("admin:inquiries_casepolicy_add")
+    assert response.status_code == 302
+    policy = CasePolicy.objects.get()
+    assert policy.pk == CasePolicy.SINGLETON_PK
+    assert policy.consultation_days == 3
+    assert administrator_client.get(reverse("admin:inquiries_casepolicy_add")).status_code == 403
+
+
+def test_changing_the_case_policy_in_the_admin_is_audited(administrator_client, administrator):
+    response = administrator_client.post(
+        reverse("admin:inquiries_casepolicy_change", args=[CasePolicy.SINGLETON_PK]),
+        {
+            "consultation_days": "2",
+            "service_days": "10",
+            "complaint_days": "10",
+            "tip_off_days": "15",
+            "report_days": "15",
+            "suggestion_days": "10",
+            "help_days": "10",
+            "notice_limit_days": "5",
+            "clock_on_materials": CasePolicy.ClockOnMaterials.RESTART,
+        },
+    )
+
+    assert response.status_code == 302
+    policy = CasePolicy.current()
+    assert policy.complaint_days == 10
+    assert policy.history.latest().history_user == administrator
+
+
+# --- Cases: read only ---
+
+
+def test_the_case_list_has_no_add_button_and_no_actions(administrator_client, case):
+    response = administrator_client.get(reverse("admin:inquiries_inquiry_changelist"))
+
+    assert response.context["has_add_permission"] is False
+    assert reverse("admin:inquiries_inquiry_add") not in response.content.decode()
+    assert response.context["action_form"] is None
+    assert [row.number for row in response.context["cl"].result_list] == [case.number]
+
+
+def test_a_case_page_in_the_admin_shows_the_case_and_offers_no_save(administrator_client, case):
+    response = administrator_client.get(reverse("admin:inquiries_inquiry_change", args=[case.pk]))
+
+    html = response.content.decode()
+    assert response.context["has_change_permission"] is False
+    assert 'name="_save"' not in html
+    assert case.subject in html
+    # The notice, the taboo flag and the timeline are shown inside the case.
+    shown = {inline.formset.model for inline in response.context["inline_admin_formsets"]}
+    assert {Notice, CaseFlag, TimelineEvent} <= shown
+    assert "下班了" in html
+
+
+def test_a_case_page_in_the_admin_shows_the_requesters_phone_in_part_only(
+    administrator_client, case
+):
+    response = administrator_client.get(reverse("admin:inquiries_inquiry_change", args=[case.pk]))
+
+    html = response.content.decode()
+    assert "138****5678" in html
+    assert "13812345678" not in html
+
+
+def test_cases_cannot_be_added_changed_or_deleted_through_the_admin(administrator_client, case):
+    version = case.version
+
+    add = administrator_client.get(reverse("admin:inquiries_inquiry_add"))
+    change = administrator_client.post(
+        reverse("admin:inquiries_inquiry_change", args=[case.pk]),
+        {"subject": "改过的标题", "status": "closed"},
+    )
+    delete = administrator_client.post(
+        reverse("admin:inquiries_inquiry_delete", args=[case.pk]), {"post": "yes"}
+    )
+    revert = administrator_client.post(
+        reverse(
+            "admin:inquiries_inquiry_simple_history",
+            args=[case.pk, case.history.earliest().history_id],
+        ),
+        {"subject": "改过的标题"},
+    )
+
+    assert add.status_code == 403
+    assert change.status_code == 403
+    assert delete.status_code == 403
+    assert revert.status_code == 403
+    case.refresh_from_db()
+    assert case.version == version
+    assert case.subject == "咨询营业执照办理"
+
+
+def test_staff_without_the_right_to_see_every_case_cannot_open_cases_in_the_admin(client, case):
+    client.force_login(UserFactory(roles=[HANDLER.code], is_staff=True))
+
+    response = client.get(reverse("admin:inquiries_inquiry_changelist"))
+
+    assert response.status_code == 403
+
+
+def test_the_overdue_filter_finds_open_cases_past_their_deadline(administrator_client, bureau):
+    _unit, _office, licensing, _complaints = bureau
+    desk = make_person(licensing)
+    with time_machine.travel(at(2026, 11, 2), tick=False):
+        late = register(desk)
+    with time_machine.travel(at(2026, 11, 25), tick=False):
+        register(desk)
+
+    with time_machine.travel(at(2026, 11, 26), tick=False):
+        response = administrator_client.get(
+            reverse("admin:inquiries_inquiry_changelist"), {"overdue": "yes"}
+        )
+
+    assert [row.number for row in response.context["cl"].result_list] == [late.number]
+
+
+def test_a_view_only_staff_member_cannot_revert_a_department_from_its_history(client, office):
+    client.force_login(UserFactory(roles=[HANDLER.code], is_staff=True))
+    version = office.history.latest().history_id
+
+    response = client.post(
+        reverse("admin:inquiries_department_simple_history", args=[office.pk, version]),
+        {"name": "改名科", "code": "GMK", "level": Department.Level.DEPARTMENT},
+    )
+
+    assert response.status_code == 403
+    office.refresh_from_db()
+    assert office.name == "办公室"
+
+
+def _add_matters(count):
+    department = DepartmentFactory()
+    for _ in range(count):
+        number = ServiceMatter.objects.count() + 1
+        ServiceMatter.objects.create(
+            department=department, code=f"M{number:03d}", name=f"事项{number}", promised_days=1
+        )
+
+
+def _add_cases(count):
+    department = DepartmentFactory()
+    for _ in range(count):
+        register(make_person(department))
+
+
+def _add_overrides(count):
+    start = datetime.date(2031, 1, 1) + datetime.timedelta(days=CalendarOverride.objects.count())
+    for offset in range(count):
+        CalendarOverride.objects.create(
+            date=start + datetime.timedelta(days=offset), is_working_day=False
+        )
+
+
+def _add_phrases(count):
+    for _ in range(count):
+        TabooPhrase.objects.create(phrase=f"忌语{TabooPhrase.objects.count()}")
+
+
+# Administrators page through the catalog and audit cases: a row must not cost its own
+# queries for its department, first responder or handling department.
+@pytest.mark.parametrize(
+    ("url_name", "add_rows"),
+    [
+        ("admin:inquiries_servicematter_changelist", _add_matters),
+        ("admin:inquiries_inquiry_changelist", _add_cases),
+        ("admin:inquiries_calendaroverride_changelist", _add_overrides),
+        ("admin:inquiries_taboophrase_changelist", _add_phrases),
+    ],
+)
+def test_catalog_rules_and_case_changelists_cost_the_same_queries_for_3_or_15_rows(
+    administrator_client, url_name, add_rows
+):
+    url = reverse(url_name)
+    add_rows(3)
+    administrator_client.get(url)
+    few = _changelist_queries(administrator_client, url)
+
+    add_rows(12)
+    many = _changelist_queries(administrator_client, url)
+
+    assert many == few

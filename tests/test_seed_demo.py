@@ -1,16 +1,33 @@
-"""`manage.py seed_demo`: a believable bureau, every role staffed, safe to run again."""
+"""`manage.py seed_demo`: a believable bureau, every role staffed, a service catalog and about
+200 cases in every state; safe to run again."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils import timezone, translation
 
 from inquiries import demo
 from inquiries.management.commands.seed_demo import Command
-from inquiries.models import Department, StaffProfile, User
+from inquiries.models import (
+    CaseFlag,
+    Channel,
+    Department,
+    Inquiry,
+    Kind,
+    Notice,
+    RequiredMaterial,
+    ServiceMatter,
+    StaffProfile,
+    Status,
+    TimelineEvent,
+    User,
+)
+from inquiries.models.cases import CLOCK_RUNNING
 from inquiries.roles import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +35,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seed(settings):
-    """seed(**options) runs the command in English and returns what it printed."""
+    """seed(**options) runs the command in English and returns what it printed.
+
+    Without the demo cases unless asked (`without_cases=False`): making them takes seconds,
+    so the case tests below share one run.
+    """
     settings.DEBUG = True
 
     def run(**options):
+        options.setdefault("without_cases", True)
         out = StringIO()
         with translation.override("en"):
             call_command("seed_demo", stdout=out, **options)
@@ -37,9 +59,13 @@ def _counts():
         "profiles": StaffProfile.objects.count(),
         "memberships": User.groups.through.objects.count(),
         "groups": Group.objects.count(),
+        "matters": ServiceMatter.objects.count(),
+        "materials": RequiredMaterial.objects.count(),
         "department history": Department.history.count(),
         "user history": User.history.count(),
         "profile history": StaffProfile.history.count(),
+        "matter history": ServiceMatter.history.count(),
+        "material history": RequiredMaterial.history.count(),
     }
 
 
@@ -194,9 +220,182 @@ def test_refuses_to_run_with_debug_off_unless_forced(seed, settings):
     assert User.objects.filter(username=demo.ADMIN_USERNAME).exists()
 
 
-def test_help_describes_the_quiet_and_force_options():
+def test_help_describes_the_quiet_force_and_without_cases_options():
     with translation.override("en"):
         text = Command().create_parser("manage.py", "seed_demo").format_help()
 
     assert "--quiet" in text
     assert "--force" in text
+    assert "--without-cases" in text
+
+
+# --- The service catalog ---
+
+
+def test_the_catalog_has_matters_for_the_licensing_and_supervision_departments(seed):
+    seed()
+
+    matters = ServiceMatter.objects.select_related("department")
+    assert 12 <= matters.count() <= 20
+    assert {matter.department.code for matter in matters} >= {
+        "XZSPK",
+        "DJZCK",
+        "SPAQK",
+        "YPJGK",
+        "TZSBK",
+    }
+    assert set(matters.values_list("name", flat=True)) >= {
+        "食品经营许可证核发",
+        "个体工商户设立登记",
+        "营业执照变更登记",
+        "特种设备使用登记",
+        "第二类医疗器械经营备案",
+    }
+
+
+def test_every_matter_has_its_basis_conditions_procedure_a_short_promise_and_materials(seed):
+    seed()
+
+    for matter in ServiceMatter.objects.prefetch_related("materials"):
+        assert matter.legal_basis.startswith("《"), matter.name
+        assert matter.conditions and matter.procedure, matter.name
+        assert matter.promised_days < matter.legal_days, matter.name
+        materials = list(matter.materials.all())
+        assert 3 <= len(materials) <= 6, matter.name
+        assert all(material.specification for material in materials), matter.name
+        assert sum(material.is_required for material in materials) >= 2, matter.name
+
+
+def test_without_cases_the_command_makes_the_catalog_but_no_case(seed):
+    output = seed(without_cases=True)
+
+    assert ServiceMatter.objects.exists()
+    assert not Inquiry.objects.exists()
+    assert "Demo cases: 0 made now, 0 in all" in output
+
+
+# --- The demo cases: made once for these tests, rolled back after ---
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup, django_db_blocker):
+    """The full demo with its cases, made once for the class and rolled back after it."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with translation.override("en"):
+            call_command("seed_demo", force=True, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _open_cases():
+    return Inquiry.objects.exclude(status=Status.CLOSED)
+
+
+def _case_counts():
+    return {
+        "cases": Inquiry.objects.count(),
+        "notices": Notice.objects.count(),
+        "events": TimelineEvent.objects.count(),
+        "flags": CaseFlag.objects.count(),
+        "case history": Inquiry.history.count(),
+        "notice history": Notice.history.count(),
+        "event history": TimelineEvent.history.count(),
+    }
+
+
+@pytest.mark.usefixtures("db", "demo_output")
+class TestDemoCases:
+    def test_about_200_cases_are_made_and_the_output_says_so(self, demo_output):
+        count = Inquiry.objects.count()
+
+        assert 180 <= count <= 220
+        assert f"Demo cases: {count} made now, {count} in all" in demo_output
+
+    def test_every_status_channel_and_kind_occurs(self):
+        assert set(Inquiry.objects.values_list("status", flat=True)) == set(Status.values)
+        assert set(Inquiry.objects.values_list("channel", flat=True)) == set(Channel.values)
+        assert set(Inquiry.objects.values_list("kind", flat=True)) == set(Kind.values)
+
+    def test_some_open_cases_are_overdue(self):
+        today = timezone.localdate()
+
+        overdue = Inquiry.objects.filter(status__in=CLOCK_RUNNING, deadline__lt=today)
+
+        assert overdue.exists()
+        assert _open_cases().filter(deadline__gte=today).exists()
+
+    def test_a_case_waits_for_materials_after_a_one_time_notice(self):
+        waiting = Inquiry.objects.filter(status=Status.AWAITING_MATERIALS)
+
+        assert waiting.exists()
+        for inquiry in waiting:
+            notice = inquiry.notices.get(sequence=1)
+            assert notice.items.exists()
+            assert inquiry.matter_id and inquiry.clock_stopped_on
+
+    def test_one_case_got_a_second_different_notice_and_is_flagged(self):
+        second = Notice.objects.get(is_second_notice=True)
+
+        assert second.inquiry.flags.filter(kind=CaseFlag.Kind.SECOND_NOTICE).exists()
+        assert second.items.filter(name="房屋产权证明复印件").exists()
+
+    def test_some_staff_wrote_a_taboo_phrase_and_were_flagged(self):
+        flags = CaseFlag.objects.filter(kind=CaseFlag.Kind.TABOO_PHRASE)
+
+        assert flags.exists()
+        assert all(flag.raised_by_id for flag in flags)
+
+    def test_paths_include_referral_office_coordination_and_pointing_elsewhere(self):
+        paths = set(Inquiry.objects.values_list("path", flat=True))
+
+        assert {"own_duty", "same_department", "other_department", "office"} <= paths
+        assert {"not_allowed", "outside_remit"} <= paths
+
+    def test_closed_cases_record_the_feedback_or_why_there_was_none(self):
+        closed = Inquiry.objects.filter(status=Status.CLOSED)
+
+        assert closed.count() >= 100
+        assert closed.filter(feedback_at__isnull=True).exclude(unreachable_reason="").exists()
+        for inquiry in closed:
+            assert inquiry.result and inquiry.closed_at
+            assert inquiry.feedback_at or inquiry.unreachable_reason
+
+    def test_cases_were_received_over_the_last_three_months_in_order(self):
+        now = timezone.now()
+        cases = list(Inquiry.objects.order_by("received_at"))
+
+        assert cases[0].received_at >= now - datetime.timedelta(days=95)
+        assert cases[0].received_at <= now - datetime.timedelta(days=60)
+        assert cases[-1].received_at < now
+        # Numbers were taken as the cases came in, as at a desk.
+        for year in {case.received_at.year for case in cases}:
+            numbers = [case.number for case in cases if case.number.startswith(f"{year}-")]
+            assert numbers == sorted(numbers)
+
+    def test_each_timeline_runs_forward_from_receipt_and_never_into_the_future(self):
+        now = timezone.now()
+
+        assert not TimelineEvent.objects.filter(at__gt=now).exists()
+        assert not Inquiry.history.filter(history_date__gt=now).exists()
+        for inquiry in Inquiry.objects.prefetch_related("events"):
+            times = [event.at for event in inquiry.events.all()]
+            assert times == sorted(times), inquiry.number
+            assert times[0] >= inquiry.received_at, inquiry.number
+
+    def test_requesters_have_chinese_names_and_a_phone_or_address(self):
+        for inquiry in Inquiry.objects.all():
+            assert 2 <= len(inquiry.requester_name) <= 4, inquiry.requester_name
+            assert inquiry.requester_phone or inquiry.requester_address
+
+    def test_a_second_run_adds_no_cases_notices_events_or_history_rows(self, settings):
+        settings.DEBUG = True
+        before = _case_counts()
+
+        out = StringIO()
+        with translation.override("en"):
+            call_command("seed_demo", stdout=out)
+
+        assert _case_counts() == before
+        assert f"Demo cases: 0 made now, {before['cases']} in all" in out.getvalue()
+        assert "records created: 0, updated: 0" in out.getvalue()

@@ -1,8 +1,10 @@
-"""Load the demo bureau from inquiries/demo.py: departments, staff, roles and logins.
+"""Load the demo bureau from inquiries/demo.py: departments, staff, roles, logins, the service
+catalog, and about 200 cases from inquiries/demo_cases.py.
 
-Safe to run again: departments are matched by code and people by username, an object is saved
-only when a demo value differs (so no empty history rows), roles are only ever added, and a
-password is set only when the account is created, never reset.
+Safe to run again: departments are matched by code, people by username, catalog matters by
+code and their materials by name; an object is saved only when a demo value differs (so no
+empty history rows), roles are only ever added, and a password is set only when the account
+is created, never reset. The cases are made once: a run that finds them makes none.
 """
 
 import datetime
@@ -16,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from inquiries import demo
-from inquiries.models import Department, StaffProfile, User
+from inquiries.demo_cases import demo_case_count, demo_cases_seed
+from inquiries.models import Department, RequiredMaterial, ServiceMatter, StaffProfile, User
 from inquiries.roles import ROLES_BY_CODE, roles_sync
 
 # Stored on each history row the command writes, so the admin history says where it came from.
-CHANGE_REASON = "seed_demo"
+CHANGE_REASON = demo.SEED_CHANGE_REASON
 
 
 @dataclass
@@ -135,6 +138,36 @@ def demo_organisation_seed(*, today: datetime.date) -> SeedResult:
         if missing:
             user.groups.add(*missing)
             result.memberships_added += len(missing)
+
+    for index, item in enumerate(demo.MATTERS, start=1):
+        matter = _record_apply(
+            ServiceMatter,
+            lookup={"code": item.code},
+            values={
+                "department": departments[item.department],
+                "name": item.name,
+                "keywords": item.keywords,
+                "legal_basis": item.legal_basis,
+                "conditions": item.conditions,
+                "procedure": item.procedure,
+                "promised_days": item.promised_days,
+                "legal_days": item.legal_days,
+                "is_active": True,
+                "sort_order": index * 10,
+            },
+            result=result,
+        )
+        for position, material in enumerate(item.materials, start=1):
+            _record_apply(
+                RequiredMaterial,
+                lookup={"matter": matter, "name": material.name},
+                values={
+                    "specification": material.specification,
+                    "is_required": material.is_required,
+                    "sort_order": position * 10,
+                },
+                result=result,
+            )
     return result
 
 
@@ -166,12 +199,18 @@ class Command(BaseCommand):
     @property
     def help(self):
         return gettext(
-            "Create or update a demo market-supervision bureau: departments, staff, roles and "
-            "logins. It can be run again: nothing is duplicated and changed passwords are kept."
+            "Create or update a demo market-supervision bureau: departments, staff, roles, "
+            "logins, the service catalog and about 200 cases. It can be run again: nothing is "
+            "duplicated and changed passwords are kept."
         )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help=gettext("Print nothing."))
+        parser.add_argument(
+            "--without-cases",
+            action="store_true",
+            help=gettext("Load the organisation and the service catalog, but no demo cases."),
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -181,7 +220,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, quiet=False, force=False, verbosity=1, **options):
+    def handle(self, *args, quiet=False, force=False, without_cases=False, verbosity=1, **options):
         if not settings.DEBUG and not force:
             # The demo accounts share a published password and one of them administers
             # the system, so a production database must not get them by accident.
@@ -192,6 +231,7 @@ class Command(BaseCommand):
                 )
             )
         result = demo_organisation_seed(today=timezone.localdate())
+        cases_created = 0 if without_cases else demo_cases_seed()
         if quiet or verbosity == 0:
             return
         self.stdout.write(
@@ -207,6 +247,17 @@ class Command(BaseCommand):
                     "updated": result.updated,
                 }
             )
+        )
+        self.stdout.write(
+            gettext(
+                "Demo cases: %(created)s made now, %(total)s in all; "
+                "service catalog: %(matters)s matters."
+            )
+            % {
+                "created": cases_created,
+                "total": demo_case_count(),
+                "matters": len(demo.MATTERS),
+            }
         )
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING(gettext("Demo logins")))
