@@ -77,12 +77,16 @@ def _event(
     from_status: str = "",
     to_status: str = "",
     is_public: bool = True,
+    data: dict | None = None,
 ) -> TimelineEvent:
+    """Append to the timeline. `message` is what a person wrote; `data` holds the facts the
+    system states (rendered in the reader's language by `TimelineEvent.summary`)."""
     return TimelineEvent.objects.create(
         inquiry=inquiry,
         actor=by,
         kind=kind,
         message=message,
+        data=data or {},
         at=at or timezone.now(),
         from_status=from_status,
         to_status=to_status,
@@ -124,7 +128,7 @@ def _flag_taboo(inquiry: Inquiry, *, by: User, texts: Iterable[str]) -> list[str
                 hits.append(phrase)
     if hits:
         now = timezone.now()
-        detail = _("Taboo phrases written: %(phrases)s") % {"phrases": "、".join(hits)}
+        detail = "、".join(hits)
         CaseFlag.objects.create(
             inquiry=inquiry,
             kind=CaseFlag.Kind.TABOO_PHRASE,
@@ -132,8 +136,23 @@ def _flag_taboo(inquiry: Inquiry, *, by: User, texts: Iterable[str]) -> list[str
             raised_at=now,
             raised_by=by,
         )
-        _event(inquiry, by=None, kind=TimelineEvent.Kind.FLAG, message=detail, is_public=False)
+        _event(
+            inquiry,
+            by=None,
+            kind=TimelineEvent.Kind.FLAG,
+            data={"flag": CaseFlag.Kind.TABOO_PHRASE, "detail": detail},
+            is_public=False,
+        )
     return hits
+
+
+def _disclosure_data(by: User) -> dict:
+    profile = by.profile
+    return {
+        "name": by.get_full_name(),
+        "title": profile.title,
+        "phone": profile.office_phone or "—",
+    }
 
 
 def time_limit_days_for(*, kind: str, matter: ServiceMatter | None, policy: CasePolicy) -> int:
@@ -194,8 +213,7 @@ def inquiry_transition(
                 inquiry,
                 by=by,
                 kind=TimelineEvent.Kind.DEADLINE,
-                message=_("Clock restarted: new deadline %(date)s.")
-                % {"date": inquiry.deadline.isoformat()},
+                data={"deadline": inquiry.deadline.isoformat()},
             )
     for field, value in changes.items():
         setattr(inquiry, field, value)
@@ -293,12 +311,7 @@ def inquiry_register(
         by=by,
         kind=TimelineEvent.Kind.REGISTERED,
         at=now,
-        message=_("Registered by %(name)s (%(department)s) via %(channel)s.")
-        % {
-            "name": by.get_full_name(),
-            "department": profile.department.name,
-            "channel": Channel(channel).label,
-        },
+        data={"department": profile.department.name, "channel": channel},
     )
     if disclosure_given:
         _event(
@@ -306,12 +319,7 @@ def inquiry_register(
             by=by,
             kind=TimelineEvent.Kind.DISCLOSURE,
             at=now,
-            message=_("The requester was told: %(name)s, %(title)s, phone %(phone)s.")
-            % {
-                "name": by.get_full_name(),
-                "title": profile.title,
-                "phone": profile.office_phone or "—",
-            },
+            data=_disclosure_data(by),
         )
     return inquiry
 
@@ -326,17 +334,11 @@ def inquiry_record_disclosure(*, inquiry: Inquiry, by: User) -> Inquiry:
         raise InquiryError(_("Only the first responder can record this."), code="not_responder")
     inquiry.disclosure_given = True
     _save(inquiry)
-    profile = by.profile
     _event(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.DISCLOSURE,
-        message=_("The requester was told: %(name)s, %(title)s, phone %(phone)s.")
-        % {
-            "name": by.get_full_name(),
-            "title": profile.title,
-            "phone": profile.office_phone or "—",
-        },
+        data=_disclosure_data(by),
     )
     return inquiry
 
@@ -449,8 +451,7 @@ def inquiry_decide_path(
             inquiry=inquiry,
             by=by,
             to_status=Status.REFERRED,
-            message=_("Referred to %(name)s. %(told)s")
-            % {"name": colleague.get_full_name(), "told": told},
+            message=told,
             handling_department=own_department,
             current_holder=colleague,
             **common,
@@ -461,7 +462,7 @@ def inquiry_decide_path(
         told = told or department_directions(department)
         common["path_told"] = told
         inquiry.path_department = department
-        inquiry = close_now(_("Pointed to %(directions)s") % {"directions": told})
+        inquiry = close_now(told)
     elif path == Path.OFFICE:
         office = _office_for(own_department)
         if office is None:
@@ -490,7 +491,15 @@ def inquiry_decide_path(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.PATH,
-        message=f"{Path(path).label}：{inquiry.path_told}".rstrip("："),
+        message=inquiry.path_told,
+        data={"path": path}
+        | (
+            {"to": inquiry.current_holder.get_full_name()}
+            if path == Path.SAME_DEPARTMENT
+            else {"to": inquiry.path_department.name}
+            if inquiry.path_department
+            else {}
+        ),
     )
     _flag_taboo(inquiry, by=by, texts=[told, on_the_spot_result])
     return inquiry
@@ -577,9 +586,7 @@ def notice_issue(
         if new:
             notice.is_second_notice = True
             notice.save(update_fields=["is_second_notice"])
-            detail = _("Second notice asks for what the first did not list: %(items)s") % {
-                "items": "、".join(new)
-            }
+            detail = "、".join(new)
             CaseFlag.objects.create(
                 inquiry=inquiry,
                 kind=CaseFlag.Kind.SECOND_NOTICE,
@@ -587,14 +594,23 @@ def notice_issue(
                 raised_at=now,
                 raised_by=by,
             )
-            _event(inquiry, by=None, kind=TimelineEvent.Kind.FLAG, message=detail, is_public=False)
+            _event(
+                inquiry,
+                by=None,
+                kind=TimelineEvent.Kind.FLAG,
+                data={"flag": CaseFlag.Kind.SECOND_NOTICE, "detail": detail},
+                is_public=False,
+            )
     _event(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.NOTICE,
         at=now,
-        message=_("One-time notice No. %(sequence)s lists: %(items)s")
-        % {"sequence": notice.sequence, "items": "、".join(name for _pk, name, _s in items)},
+        message=note.strip(),
+        data={
+            "sequence": notice.sequence,
+            "items": "、".join(name for _pk, name, _s in items),
+        },
     )
     if inquiry.status != Status.AWAITING_MATERIALS:
         if not inquiry.path:
@@ -604,7 +620,6 @@ def notice_issue(
             inquiry=inquiry,
             by=by,
             to_status=Status.AWAITING_MATERIALS,
-            message=_("Waiting for the requester's materials; the clock stops."),
         )
     _flag_taboo(inquiry, by=by, texts=[note])
     return notice
@@ -694,14 +709,14 @@ def inquiry_close(
         feedback_note=feedback_note,
         unreachable_reason=unreachable_reason,
     )
-    if unreachable_reason:
-        message = _("Requester could not be reached: %(reason)s") % {"reason": unreachable_reason}
-    else:
-        message = _("Feedback by %(method)s: %(note)s") % {
-            "method": FeedbackMethod(feedback_method).label,
-            "note": feedback_note or result,
-        }
-    _event(inquiry, by=by, kind=TimelineEvent.Kind.FEEDBACK, message=message, at=now)
+    _event(
+        inquiry,
+        by=by,
+        kind=TimelineEvent.Kind.FEEDBACK,
+        message=unreachable_reason or feedback_note or result,
+        data={"unreachable": True} if unreachable_reason else {"method": feedback_method},
+        at=now,
+    )
     _flag_taboo(inquiry, by=by, texts=[result, feedback_note, unreachable_reason])
     return inquiry
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inquiries import services
 from inquiries.models import (
@@ -94,8 +94,15 @@ def test_registration_records_the_disclosure_on_the_timeline(clerk):
     kinds = list(case.events.values_list("kind", flat=True))
     disclosure = case.events.get(kind=TimelineEvent.Kind.DISCLOSURE)
     assert kinds == [TimelineEvent.Kind.REGISTERED, TimelineEvent.Kind.DISCLOSURE]
-    assert "窗口受理员" in disclosure.message
-    assert "0531-86012022" in disclosure.message
+    assert disclosure.data == {
+        "name": clerk.full_name,
+        "title": "窗口受理员",
+        "phone": "0531-86012022",
+    }
+    with translation.override("zh-hans"):
+        assert "窗口受理员" in disclosure.summary
+    with translation.override("en"):
+        assert disclosure.summary.startswith("The requester was told")
 
 
 @pytest.mark.parametrize(

@@ -330,7 +330,15 @@ class TimelineEvent(models.Model):
         _("from status"), max_length=20, choices=Status.choices, blank=True
     )
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(
+        _("message"), blank=True, help_text=_("What a person wrote, kept as written.")
+    )
+    data = models.JSONField(
+        _("data"),
+        default=dict,
+        blank=True,
+        help_text=_("The facts of the event, shown in the reader's language."),
+    )
     is_public = models.BooleanField(
         _("shown to the requester"),
         default=True,
@@ -352,6 +360,45 @@ class TimelineEvent(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError(_("Timeline events cannot be changed."))
         super().save(*args, **kwargs)
+
+    @property
+    def summary(self) -> str:
+        """The system's sentence for this event, in the active language ("" if none)."""
+        return timeline_summary(self.kind, self.data)
+
+
+def timeline_summary(kind: str, data: dict) -> str:
+    """Render an event's facts as a sentence. Kept out of the database so that a case written
+    down in Chinese reads in English for an English reader, and the other way round."""
+    events = TimelineEvent.Kind
+    if kind == events.REGISTERED and data:
+        return _("Registered at %(department)s via %(channel)s.") % {
+            "department": data.get("department", ""),
+            "channel": Channel(data["channel"]).label if data.get("channel") else "",
+        }
+    if kind == events.DISCLOSURE and data:
+        return _("The requester was told: %(name)s, %(title)s, phone %(phone)s.") % data
+    if kind == events.DEADLINE and data.get("deadline"):
+        return _("The clock runs again: new deadline %(date)s.") % {"date": data["deadline"]}
+    if kind == events.NOTICE and data:
+        return _("One-time notice No. %(sequence)s lists: %(items)s") % data
+    if kind == events.PATH and data.get("path"):
+        label = Path(data["path"]).label
+        if data.get("to"):
+            return _("%(path)s: %(to)s") % {"path": label, "to": data["to"]}
+        return str(label)
+    if kind == events.FEEDBACK and data.get("unreachable"):
+        return str(_("The requester could not be reached."))
+    if kind == events.FEEDBACK and data.get("method"):
+        return _("Result told to the requester by %(method)s.") % {
+            "method": FeedbackMethod(data["method"]).label
+        }
+    if kind == events.FLAG and data.get("flag"):
+        return _("%(flag)s: %(detail)s") % {
+            "flag": CaseFlag.Kind(data["flag"]).label,
+            "detail": data.get("detail", ""),
+        }
+    return ""
 
 
 class Notice(models.Model):
