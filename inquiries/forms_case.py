@@ -431,6 +431,14 @@ class ReopenForm(CaseActionForm):
     )
 
 
+class SendBackForm(CaseActionForm):
+    reason = forms.CharField(
+        label=_("What is still missing"),
+        widget=_textarea(2),
+        help_text=_("The handler sees this and works on the case again."),
+    )
+
+
 class NoteForm(CaseActionForm):
     text = forms.CharField(label=_("Note"), widget=_textarea(3))
     is_public = forms.BooleanField(

@@ -13,6 +13,7 @@ START_HANDLING = "start_handling"
 REPLY = "reply"
 CLOSE = "close"
 REOPEN = "reopen"
+SEND_BACK = "send_back"
 ADD_NOTE = "add_note"
 
 
@@ -82,6 +83,8 @@ def inquiry_actions(user: User, inquiry: Inquiry) -> frozenset[str]:
         actions.add(REPLY)
     if is_responder and Status.CLOSED in allowed and status != Status.REFERRED:
         actions.add(CLOSE)
+    if is_responder and status == Status.REPLIED:
+        actions.add(SEND_BACK)
     if Status.REOPENED in allowed and (
         is_responder or user.has_perm("inquiries.supervise_inquiry")
     ):

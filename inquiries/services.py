@@ -666,6 +666,29 @@ def inquiry_reply(
 
 
 @transaction.atomic
+def inquiry_send_back(
+    *, inquiry: Inquiry, by: User, reason: str, expected_version: int | None = None
+) -> Inquiry:
+    """The first responder finds the reply not enough: back to the handler for more work."""
+    inquiry = _lock(inquiry)
+    _check_expected_version(inquiry, expected_version)
+    reason = reason.strip()
+    if not reason:
+        raise InquiryError(_("Say what is still missing from the reply."), code="reason_required")
+    if inquiry.first_responder_id != by.pk:
+        raise InquiryError(
+            _("Only the first responder can send a reply back."), code="not_responder"
+        )
+    if inquiry.status != Status.REPLIED:
+        raise InquiryError(_("Only a replied case can be sent back."), code="not_replied")
+    inquiry = inquiry_transition(
+        inquiry=inquiry, by=by, to_status=Status.IN_PROGRESS, message=reason
+    )
+    _flag_taboo(inquiry, by=by, texts=[reason])
+    return inquiry
+
+
+@transaction.atomic
 def inquiry_close(
     *,
     inquiry: Inquiry,

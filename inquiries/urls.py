@@ -43,6 +43,7 @@ urlpatterns = [
     path("cases/<str:number>/start/", case_actions.case_start_handling, name="case_start"),
     path("cases/<str:number>/reply/", case_actions.case_reply, name="case_reply"),
     path("cases/<str:number>/close/", case_actions.case_close, name="case_close"),
+    path("cases/<str:number>/send-back/", case_actions.case_send_back, name="case_send_back"),
     path("cases/<str:number>/reopen/", case_actions.case_reopen, name="case_reopen"),
     path("cases/<str:number>/note/", case_actions.case_add_note, name="case_add_note"),
 ]

@@ -17,6 +17,7 @@ ACTION_URLS = (
     "case_start",
     "case_reply",
     "case_close",
+    "case_send_back",
     "case_reopen",
     "case_add_note",
 )

@@ -562,6 +562,51 @@ def test_a_stale_form_gets_the_conflict_message_and_keeps_the_input(client, org)
     assert close_form["version"].value() == str(inquiry.version)
 
 
+def test_the_first_responder_sends_an_insufficient_reply_back_to_the_handler(client, org):
+    inquiry = register_case(org)
+    client.force_login(org.clerk)
+    inquiry = _refer_to_colleague(client, org, inquiry)
+    client.force_login(org.colleague)
+    client.post(case_url("case_start", inquiry), {"version": inquiry.version})
+    inquiry.refresh_from_db()
+    client.post(case_url("case_reply", inquiry), {"version": inquiry.version, "reply": "可以办理"})
+    inquiry.refresh_from_db()
+    client.force_login(org.clerk)
+
+    response = client.post(
+        case_url("case_send_back", inquiry),
+        {"version": inquiry.version, "reason": "请写明所需材料和办结时间"},
+    )
+
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.status == Status.IN_PROGRESS
+    assert inquiry.current_holder == org.colleague
+    assert inquiry.events.filter(message="请写明所需材料和办结时间").exists()
+    client.force_login(org.colleague)
+    page = text_of(client.get(case_url("case_detail", inquiry)))
+    assert "请写明所需材料和办结时间" in page
+    assert "Record the reply" in page
+
+
+def test_only_the_first_responder_may_send_a_reply_back(client, org):
+    inquiry = register_case(org)
+    client.force_login(org.clerk)
+    inquiry = _refer_to_colleague(client, org, inquiry)
+    services.inquiry_start_handling(inquiry=inquiry, by=org.colleague)
+    services.inquiry_reply(inquiry=inquiry, by=org.colleague, reply="可以办理")
+    inquiry.refresh_from_db()
+    client.force_login(org.colleague)
+
+    response = client.post(
+        case_url("case_send_back", inquiry), {"version": inquiry.version, "reason": "自己退回"}
+    )
+
+    assert response.status_code == 403
+    inquiry.refresh_from_db()
+    assert inquiry.status == Status.REPLIED
+
+
 def test_a_reply_typed_while_the_case_was_closed_is_shown_back_to_copy(client, org):
     inquiry = register_case(org)
     client.force_login(org.clerk)

@@ -33,6 +33,7 @@ from inquiries.forms_case import (
     NoticeForm,
     ReopenForm,
     ReplyForm,
+    SendBackForm,
     StaleForm,
     StartHandlingForm,
 )
@@ -102,6 +103,16 @@ ACTION_PANELS: dict[str, ActionPanel] = {
         body="inquiries/_case_close_fields.html",
         intro=gettext_lazy(
             "Tell the requester the result, then close. If they cannot be reached, say why."
+        ),
+    ),
+    permissions.SEND_BACK: ActionPanel(
+        SendBackForm,
+        gettext_lazy("Send back to the handler"),
+        gettext_lazy("Send the case back"),
+        "inquiries:case_send_back",
+        intro=gettext_lazy(
+            "If the reply does not answer the requester's matter, send it back with what is "
+            "missing."
         ),
     ),
     permissions.REOPEN: ActionPanel(
@@ -490,6 +501,26 @@ def case_close(request, number):
         action=permissions.CLOSE,
         run=run,
         success=_("The case was closed."),
+    )
+
+
+@login_required
+@require_POST
+def case_send_back(request, number):
+    def run(inquiry, form):
+        services.inquiry_send_back(
+            inquiry=inquiry,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.SEND_BACK,
+        run=run,
+        success=_("The case went back to the handler."),
     )
 
 
