@@ -5,12 +5,14 @@ the services' and come back as `InquiryError`, which the views attach to the for
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from inquiries.models import Department, FeedbackMethod, Inquiry, Path, RequiredMaterial, User
+from inquiries.selectors import department_resolve
 from inquiries.services import default_feedback_method, department_directions
 from inquiries.text import normalize_text
 
@@ -98,6 +100,8 @@ class DecidePathForm(CaseActionForm):
         "own_told": _("Explain to the requester, once, how the matter will be handled."),
         "colleague": _("Choose the colleague who handles this."),
         "department": _("Choose the department that handles this."),
+        "department_unknown": _("No department matches this; check the directory."),
+        "department_unclear": _("Several departments match this; pick one from the list."),
         "explanation": _("Write down the explanation given to the requester."),
     }
 
@@ -133,8 +137,12 @@ class DecidePathForm(CaseActionForm):
             "If the colleague is away: that you passed it on, and when they will hear back."
         ),
     )
-    department = forms.ModelChoiceField(
-        label=_("Department that handles it"), queryset=Department.objects.none(), required=False
+    department = forms.CharField(
+        label=_("Department that handles it"),
+        required=False,
+        max_length=200,
+        help_text=_("Type its name, code, a duty keyword or pinyin initials, e.g. bgs."),
+        widget=forms.TextInput(attrs={"list": "department-options", "autocomplete": "off"}),
     )
     department_told = forms.CharField(
         label=_("What the requester was told"),
@@ -217,15 +225,14 @@ class DecidePathForm(CaseActionForm):
             (user.pk, colleague_field.label_from_instance(user)) for user in colleagues
         ]
         department_field = self.fields["department"]
-        department_field.queryset = Department.objects.filter(is_active=True).exclude(
-            level=Department.Level.UNIT
+        # The list offers the other departments; typing filters it by name, code, initials
+        # and keywords (the browser's own datalist: no JavaScript needed).
+        self.department_options = list(
+            Department.objects.filter(is_active=True)
+            .exclude(level=Department.Level.UNIT)
+            .exclude(pk=own_department_id)
+            .order_by("sort_order", "code")
         )
-        department_field.widget.choices = [("", "---------")] + [
-            (department.pk, department.name)
-            for department in department_field.queryset.exclude(pk=own_department_id).order_by(
-                "sort_order", "code"
-            )
-        ]
         # With htmx, choosing a department shows what the requester will be told.
         department_field.widget.attrs.update(
             {
@@ -255,6 +262,18 @@ class DecidePathForm(CaseActionForm):
             return ""
         department = self.cleaned_data.get("department") if hasattr(self, "cleaned_data") else None
         return department_directions(department) if department else ""
+
+    def clean_department(self):
+        text = self.cleaned_data.get("department", "")
+        if not text:
+            return None
+        matches = department_resolve(text=text)
+        if len(matches) != 1:
+            raise ValidationError(
+                self.error_messages["department_unclear" if matches else "department_unknown"],
+                code="department_unclear" if matches else "department_unknown",
+            )
+        return matches[0]
 
     def clean(self):
         cleaned = super().clean()

@@ -41,11 +41,15 @@ _REQUESTER_LABELS = {
     Channel.VISIT: _("Visitor (name or unit)"),
     Channel.PHONE: _("Caller (name or unit)"),
     Channel.LETTER: _("Sender (name or unit)"),
+    Channel.FAX: _("Sender (name or unit)"),
 }
+# Letters and faxes are documents: they carry a date and are answered in writing.
+_WRITTEN = frozenset({Channel.LETTER, Channel.FAX})
 _RECEIVED_AT_LABELS = {
     Channel.VISIT: _("Arrived at"),
     Channel.PHONE: _("Time of the call"),
     Channel.LETTER: _("Letter received at"),
+    Channel.FAX: _("Fax received at"),
 }
 
 
@@ -149,7 +153,7 @@ class IntakeForm(forms.Form):
         self.fields["requester_name"].label = _REQUESTER_LABELS.get(
             self.channel, self.fields["requester_name"].label
         )
-        if self.channel == Channel.LETTER:
+        if self.channel in _WRITTEN:
             self.fields["requester_address"].label = _("Sender's address (for the reply)")
         self.fields["received_at"].label = _RECEIVED_AT_LABELS.get(
             self.channel, self.fields["received_at"].label
@@ -160,8 +164,8 @@ class IntakeForm(forms.Form):
             )
             # At the counter and on the phone the responder introduces themselves at once;
             # a letter is answered in writing, so the box starts unticked there.
-            self.initial.setdefault("disclosure_given", self.channel != Channel.LETTER)
-        if self.channel != Channel.LETTER:
+            self.initial.setdefault("disclosure_given", self.channel not in _WRITTEN)
+        if self.channel not in _WRITTEN:
             del self.fields["letter_date"]
 
     def focus_first(self) -> None:

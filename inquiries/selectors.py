@@ -52,6 +52,18 @@ def department_search(*, query: str) -> QuerySet[Department]:
     return departments.order_by("sort_order", "code")
 
 
+def department_resolve(*, text: str) -> list[Department]:
+    """The departments a typed value may mean: its code ("BGS", or "BGS 办公室" as a list
+    option gives it), its exact name, else whatever the directory search finds."""
+    text = normalize_text(text)
+    if not text:
+        return []
+    active = Department.objects.filter(is_active=True).select_related(*_DIRECTORY_RELATED)
+    code = text.split(" ", 1)[0].upper()
+    exact = list(active.filter(code=code)) or list(active.filter(name=text))
+    return exact or list(department_search(query=text)[:10])
+
+
 @dataclass
 class DirectoryGroup:
     """One unit's departments and sections, in the order of its organisation chart."""

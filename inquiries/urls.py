@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/new/", intake.intake, {"channel": "visit"}, name="intake_visit"),
     path("cases/new/phone/", intake.intake, {"channel": "phone"}, name="intake_phone"),
     path("cases/new/letter/", intake.intake, {"channel": "letter"}, name="intake_letter"),
+    path("cases/new/fax/", intake.intake, {"channel": "fax"}, name="intake_fax"),
     path("cases/", cases_list.my_cases, name="my_cases"),
     path("registers/phone/", cases_list.phone_register, name="phone_register"),
     path("registers/visits/", cases_list.visit_register, name="visit_register"),

@@ -133,7 +133,13 @@ def test_a_colleague_of_another_department_is_refused_with_the_reason(clerk_clie
 
 
 def test_other_department_closes_telling_the_directory_entry(clerk_client, org, inquiry):
-    response = decide(clerk_client, inquiry, path=Path.OTHER_DEPARTMENT, department=org.food.pk)
+    # The value a pick from the department list sends: "CODE name".
+    response = decide(
+        clerk_client,
+        inquiry,
+        path=Path.OTHER_DEPARTMENT,
+        department=f"{org.food.code} {org.food.name}",
+    )
 
     assert response.status_code == 302
     inquiry.refresh_from_db()
@@ -146,13 +152,35 @@ def test_other_department_closes_telling_the_directory_entry(clerk_client, org, 
 
 def test_the_department_list_leaves_out_ones_own_department(clerk_client, org, inquiry):
     html = clerk_client.get(case_url("case_detail", inquiry)).content.decode()
-    start = html.index('name="department"')
-    select = html[start : html.index("</select>", start)]
+    start = html.index('<datalist id="department-options">')
+    options = html[start : html.index("</datalist>", start)]
 
-    assert f'value="{org.food.pk}"' in select
-    assert f'value="{org.office.pk}"' in select
-    assert f'value="{org.registration.pk}"' not in select
-    assert f'value="{org.unit.pk}"' not in select
+    assert f'value="{org.food.code} {org.food.name}"' in options
+    assert f'value="{org.office.code} {org.office.name}"' in options
+    assert f'value="{org.registration.code} ' not in options
+    assert f'value="{org.unit.code} ' not in options
+    assert f'label="{org.food.name_initials} ' in options
+
+
+def test_the_department_can_be_typed_as_pinyin_initials(clerk_client, org, inquiry):
+    response = decide(
+        clerk_client, inquiry, path=Path.OTHER_DEPARTMENT, department=org.food.name_initials
+    )
+
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.path_department == org.food
+
+
+def test_a_department_that_cannot_be_told_apart_is_refused_and_nothing_changes(
+    clerk_client, org, inquiry
+):
+    response = decide(clerk_client, inquiry, path=Path.OTHER_DEPARTMENT, department="不存在的部门")
+
+    assert response.status_code == 400
+    assert "No department matches this" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == Status.REGISTERED
 
 
 def test_with_htmx_choosing_a_department_previews_what_the_requester_is_told(
@@ -160,7 +188,7 @@ def test_with_htmx_choosing_a_department_previews_what_the_requester_is_told(
 ):
     response = clerk_client.get(
         case_url("case_decide_path", inquiry),
-        {"department": org.food.pk},
+        {"department": org.food.name_initials},
         headers={"HX-Request": "true"},
     )
 

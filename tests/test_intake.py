@@ -24,6 +24,7 @@ INTAKE_URLS = {
     Channel.VISIT: reverse("inquiries:intake_visit"),
     Channel.PHONE: reverse("inquiries:intake_phone"),
     Channel.LETTER: reverse("inquiries:intake_letter"),
+    Channel.FAX: reverse("inquiries:intake_fax"),
 }
 LOOKUP = reverse("inquiries:matter_lookup")
 VALID_ID = "11010519491231002X"
@@ -414,8 +415,23 @@ def test_the_disclosure_box_is_ticked_for_visits_and_calls_only(desk, channel, t
     assert form["disclosure_given"].value() is ticked
 
 
-def test_only_the_letter_form_asks_for_the_letters_date(desk):
+def test_a_fax_is_registered_like_a_letter_with_its_date(desk):
+    response = desk.post(
+        INTAKE_URLS[Channel.FAX],
+        walk_in(
+            requester_address="历下区泉城路1号", letter_date="2026-01-05", disclosure_given=None
+        ),
+    )
+
+    assert response.status_code == 302
+    case = Inquiry.objects.get()
+    assert (case.channel, case.letter_date) == (Channel.FAX, datetime.date(2026, 1, 5))
+    assert case.disclosure_given is False
+
+
+def test_only_the_letter_and_fax_forms_ask_for_the_documents_date(desk):
     assert 'name="letter_date"' in desk.get(INTAKE_URLS[Channel.LETTER]).content.decode()
+    assert 'name="letter_date"' in desk.get(INTAKE_URLS[Channel.FAX]).content.decode()
     assert 'name="letter_date"' not in desk.get(INTAKE_URLS[Channel.VISIT]).content.decode()
 
 

@@ -38,7 +38,7 @@ from inquiries.forms_case import (
     StartHandlingForm,
 )
 from inquiries.models import Department, Inquiry, Path, Status
-from inquiries.selectors import inquiry_get_for_user
+from inquiries.selectors import department_resolve, inquiry_get_for_user
 from inquiries.workdays import deadline_state, work_calendar
 
 
@@ -376,20 +376,9 @@ def _directions_preview(request, number):
         return redirect(_case_url(inquiry, f"action-{permissions.DECIDE_PATH}"))
     if permissions.DECIDE_PATH not in permissions.inquiry_actions(request.user, inquiry):
         return TemplateResponse(request, "inquiries/_case_directions.html", {}, status=403)
-    department = (
-        Department.objects.select_related("contact_person__profile")
-        .filter(is_active=True, pk=_int_or_none(request.GET.get("department")))
-        .first()
-    )
-    directions = services.department_directions(department) if department else ""
+    matches = department_resolve(text=request.GET.get("department", ""))
+    directions = services.department_directions(matches[0]) if len(matches) == 1 else ""
     return TemplateResponse(request, "inquiries/_case_directions.html", {"directions": directions})
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

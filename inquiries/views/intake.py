@@ -39,6 +39,7 @@ CHANNELS = (
     (Channel.VISIT, "inquiries:intake_visit", gettext_lazy("Register a visit")),
     (Channel.PHONE, "inquiries:intake_phone", gettext_lazy("Register a phone call")),
     (Channel.LETTER, "inquiries:intake_letter", gettext_lazy("Register a letter")),
+    (Channel.FAX, "inquiries:intake_fax", gettext_lazy("Register a fax")),
 )
 
 
