@@ -992,6 +992,8 @@ class _Maker:
         moment: datetime.datetime,
         unreachable: bool = False,
     ) -> Inquiry:
+        # The first responder tells the requester and closes (`by` only did the work).
+        by = inquiry.first_responder
         if unreachable:
             return self.at(
                 moment,

@@ -1,20 +1,26 @@
 """Who may see a case and which actions they may take on it."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from inquiries.models import TRANSITIONS, Department, Inquiry, Status, User
+from inquiries.models import TRANSITIONS, CasePolicy, Department, Inquiry, Referral, Status, User
 
 # The actions a case page can offer; views check `action in inquiry_actions(user, inquiry)`.
 DECIDE_PATH = "decide_path"
 RECORD_DISCLOSURE = "record_disclosure"
 ISSUE_NOTICE = "issue_notice"
 MATERIALS_COMPLETE = "materials_complete"
-START_HANDLING = "start_handling"
+START_HANDLING = "start_handling"  # 签收: accept the pending referral
+RETURN_REFERRAL = "return_referral"  # 退回
+ASSIGN_REFERRAL = "assign_referral"  # the department head assigns its queue's referral
+REFER = "refer"  # 转办
+COORDINATE = "coordinate"  # the office names the handling department
 REPLY = "reply"
 CLOSE = "close"
 REOPEN = "reopen"
 SEND_BACK = "send_back"
 ADD_NOTE = "add_note"
+
+REFERABLE = frozenset({Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED})
 
 
 def supervised_department_ids(user: User) -> set[int]:
@@ -40,10 +46,17 @@ def inquiry_visibility_q(user: User) -> Q | None:
         return Q(pk__in=[])
     if user.has_perm("inquiries.view_all_inquiries"):
         return None
-    q = Q(first_responder=user) | Q(current_holder=user)
+    referrals = Referral.objects.filter(inquiry=OuterRef("pk"))
+    q = (
+        Q(first_responder=user)
+        | Q(current_holder=user)
+        | Exists(referrals.filter(Q(to_user=user) | Q(intended_user=user)))
+    )
     profile = getattr(user, "profile", None)
     if profile is not None and user.has_perm("inquiries.handle_inquiry"):
-        q |= Q(handling_department_id=profile.department_id)
+        q |= Q(handling_department_id=profile.department_id) | Exists(
+            referrals.filter(to_department_id=profile.department_id)
+        )
     if user.has_perm("inquiries.supervise_inquiry"):
         led = supervised_department_ids(user)
         if led:
@@ -53,35 +66,72 @@ def inquiry_visibility_q(user: User) -> Q | None:
     return q
 
 
-def inquiry_actions(user: User, inquiry: Inquiry) -> frozenset[str]:
-    """The actions `user` may take on `inquiry` now (visibility is checked before this)."""
+def referral_may_decide(referral: Referral, user: User) -> bool:
+    """Who may accept or return a pending referral: its person, or for a department's queue
+    any of that department's handlers (and its head)."""
+    if referral.to_user_id:
+        return referral.to_user_id == user.pk
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.department_id != referral.to_department_id:
+        return False
+    if referral.target == Referral.Target.OFFICE:
+        return user.has_perm("inquiries.coordinate_inquiry")
+    return user.has_perm("inquiries.handle_inquiry") or referral.to_department.head_id == user.pk
+
+
+def inquiry_actions(
+    user: User, inquiry: Inquiry, *, pending: Referral | bool | None = False
+) -> frozenset[str]:
+    """The actions `user` may take on `inquiry` now (visibility is checked before this).
+
+    `pending` is the case's pending lead referral if the caller already has it (None: there is
+    none); by default it is looked up.
+    """
+    if pending is False:
+        pending = (
+            inquiry.referrals.filter(state=Referral.State.PENDING, is_lead=True)
+            .select_related("to_department")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     actions = {ADD_NOTE}
     is_responder = inquiry.first_responder_id == user.pk
     is_holder = inquiry.current_holder_id == user.pk
+    # At registration the responder holds the case; a department queue has no holder.
+    holds = is_holder or (is_responder and inquiry.current_holder_id is None and not pending)
     status = inquiry.status
     allowed = TRANSITIONS.get(status, frozenset())
-    if (is_responder or is_holder) and status in {
-        Status.REGISTERED,
-        Status.IN_PROGRESS,
-        Status.REOPENED,
-    }:
-        actions.add(DECIDE_PATH)
+    if holds and status in REFERABLE:
+        actions |= {DECIDE_PATH, REFER}
     if is_responder and not inquiry.disclosure_given:
         actions.add(RECORD_DISCLOSURE)
-    if (is_responder or is_holder) and status in {
-        Status.REGISTERED,
-        Status.IN_PROGRESS,
-        Status.REOPENED,
-        Status.AWAITING_MATERIALS,
-    }:
+    if holds and status in REFERABLE | {Status.AWAITING_MATERIALS}:
         actions.add(ISSUE_NOTICE)
-    if (is_responder or is_holder) and status == Status.AWAITING_MATERIALS:
+    if holds and status == Status.AWAITING_MATERIALS:
         actions.add(MATERIALS_COMPLETE)
-    if is_holder and status == Status.REFERRED:
-        actions.add(START_HANDLING)
+    if pending is not None and status == Status.REFERRED:
+        if referral_may_decide(pending, user):
+            actions |= {START_HANDLING, RETURN_REFERRAL}
+        if pending.to_user_id is None and pending.to_department.head_id == user.pk:
+            actions |= {START_HANDLING, ASSIGN_REFERRAL}
+    if status == Status.COORDINATING and user.has_perm("inquiries.coordinate_inquiry"):
+        actions.add(COORDINATE)
     if is_holder and Status.REPLIED in allowed:
         actions.add(REPLY)
-    if is_responder and Status.CLOSED in allowed and status != Status.REFERRED:
+    handler_closes = is_holder and CasePolicy.current().feedback_by_handler
+    if (
+        (is_responder or handler_closes)
+        and Status.CLOSED in allowed
+        and status
+        in {
+            Status.REGISTERED,
+            Status.IN_PROGRESS,
+            Status.AWAITING_MATERIALS,
+            Status.REPLIED,
+            Status.REOPENED,
+            Status.COORDINATING,
+        }
+    ):
         actions.add(CLOSE)
     if is_responder and status == Status.REPLIED:
         actions.add(SEND_BACK)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from inquiries.views import case_actions, cases_list, directory, intake, organisation_import
+from inquiries.views import (
+    case_actions,
+    cases_list,
+    directory,
+    inbox,
+    intake,
+    organisation_import,
+)
 
 app_name = "inquiries"
 
@@ -47,4 +54,22 @@ urlpatterns = [
     path("cases/<str:number>/send-back/", case_actions.case_send_back, name="case_send_back"),
     path("cases/<str:number>/reopen/", case_actions.case_reopen, name="case_reopen"),
     path("cases/<str:number>/note/", case_actions.case_add_note, name="case_add_note"),
+    path("cases/<str:number>/refer/", case_actions.case_refer, name="case_refer"),
+    path(
+        "cases/<str:number>/return/",
+        case_actions.case_return_referral,
+        name="case_return_referral",
+    ),
+    path(
+        "cases/<str:number>/assign/",
+        case_actions.case_assign_referral,
+        name="case_assign_referral",
+    ),
+    path("cases/<str:number>/coordinate/", case_actions.case_coordinate, name="case_coordinate"),
+    # Referral inbox and notifications.
+    path("referrals/", inbox.referral_inbox, name="referral_inbox"),
+    path("referrals/<int:pk>/accept/", inbox.referral_accept_view, name="referral_accept"),
+    path("referrals/<int:pk>/return/", inbox.referral_return_view, name="referral_return"),
+    path("notifications/", inbox.notification_list, name="notifications"),
+    path("notifications/read/", inbox.notification_mark_read, name="notifications_read"),
 ]

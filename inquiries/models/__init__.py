@@ -19,7 +19,9 @@ from inquiries.models.catalog import (
     ServiceMatter,
     TabooPhrase,
 )
+from inquiries.models.notifications import Notification
 from inquiries.models.organisation import Department, StaffProfile, User, profile_is_away
+from inquiries.models.referrals import Referral
 
 __all__ = [
     "TRANSITIONS",
@@ -34,7 +36,9 @@ __all__ = [
     "Kind",
     "Notice",
     "NoticeItem",
+    "Notification",
     "Path",
+    "Referral",
     "RequiredMaterial",
     "ServiceMatter",
     "StaffProfile",

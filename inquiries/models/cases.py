@@ -312,6 +312,10 @@ class TimelineEvent(models.Model):
         DEADLINE = "deadline", _("Deadline changed")
         FLAG = "flag", _("Flagged for supervisors")
         PICKED_UP = "picked_up", _("Picked up")
+        REFERRED = "referred", _("Referred")
+        ACCEPTED = "accepted", _("Referral accepted")
+        RETURNED = "returned", _("Referral returned")
+        COORDINATED = "coordinated", _("Coordinated by the office")
 
     inquiry = models.ForeignKey(
         Inquiry, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events"
@@ -393,6 +397,32 @@ def timeline_summary(kind: str, data: dict) -> str:
         return _("Result told to the requester by %(method)s.") % {
             "method": FeedbackMethod(data["method"]).label
         }
+    if kind == events.REFERRED and data.get("to"):
+        text = _("Referred to %(to)s; to be accepted by %(due)s.") % {
+            "to": data["to"],
+            "due": data.get("due", ""),
+        }
+        if data.get("meant_for"):
+            text += " " + _("%(name)s is away; their delegate takes it.") % {
+                "name": data["meant_for"]
+            }
+        if data.get("waiting_for_absent"):
+            text += " " + str(_("The handler is away and has no delegate: waiting."))
+        return text
+    if kind == events.ACCEPTED and data.get("by"):
+        if data.get("assigned_to"):
+            return _("Assigned by %(by)s to %(to)s.") % {
+                "by": data["by"],
+                "to": data["assigned_to"],
+            }
+        return _("Accepted by %(by)s.") % {"by": data["by"]}
+    if kind == events.RETURNED and data.get("by"):
+        return _("Returned by %(by)s to %(to)s.") % {"by": data["by"], "to": data.get("to", "")}
+    if kind == events.COORDINATED and data.get("lead"):
+        text = _("The office named %(lead)s as the lead department.") % {"lead": data["lead"]}
+        if data.get("others"):
+            text += " " + _("Contributing: %(others)s.") % {"others": data["others"]}
+        return text
     if kind == events.FLAG and data.get("flag"):
         return _("%(flag)s: %(detail)s") % {
             "flag": CaseFlag.Kind(data["flag"]).label,

@@ -147,6 +147,18 @@ class CasePolicy(models.Model):
         default=5,
         help_text=_("The one-time notice is due on the spot, at the latest this many days later."),
     )
+    referral_accept_days = models.PositiveSmallIntegerField(
+        _("referral acceptance limit (working days)"),
+        default=1,
+        help_text=_("A referral not accepted within this many working days is overdue."),
+    )
+    feedback_by_handler = models.BooleanField(
+        _("handlers may give feedback and close"),
+        default=False,
+        help_text=_(
+            "Unticked: only the first responder tells the requester the result and closes."
+        ),
+    )
     clock_on_materials = models.CharField(
         _("clock when materials arrive"),
         max_length=10,

@@ -551,3 +551,20 @@ def case_add_note(request, number):
         success=_("The note was added."),
         redirect_to=lambda event: _case_url(event.inquiry, "timeline"),
     )
+
+
+# Placeholders: the referral actions work in progress replaces these.
+def case_refer(request, number):
+    raise Http404
+
+
+def case_return_referral(request, number):
+    raise Http404
+
+
+def case_assign_referral(request, number):
+    raise Http404
+
+
+def case_coordinate(request, number):
+    raise Http404

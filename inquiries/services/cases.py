@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inquiries.models import (
-    TRANSITIONS,
     CaseFlag,
     CaseNumberCounter,
     CasePolicy,
@@ -26,27 +25,34 @@ from inquiries.models import (
     Inquiry,
     Notice,
     NoticeItem,
+    Notification,
     Path,
+    Referral,
     ServiceMatter,
     Status,
-    TabooPhrase,
     TimelineEvent,
     User,
 )
-from inquiries.taboo import normalize_for_matching, taboo_hits
+from inquiries.services.core import (
+    InquiryError,
+    check_expected_version,
+    flag_taboo,
+    inquiry_lock,
+    inquiry_save,
+    inquiry_transition,
+    timeline_append,
+)
+from inquiries.services.notifications import notify
+from inquiries.services.referrals import (
+    office_of,
+    referral_accept,
+    referral_open,
+    referral_pending_for,
+)
+from inquiries.taboo import normalize_for_matching
 from inquiries.text import normalize_text
 from inquiries.validators import normalize_id_number, normalize_phone
-from inquiries.workdays import WorkCalendar, work_calendar
-
-
-class InquiryError(Exception):
-    """A move the rules do not allow; `message` is translated and safe to show."""
-
-    def __init__(self, message: str, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
+from inquiries.workdays import work_calendar
 
 # --- Case numbers --------------------------------------------------------------------------
 
@@ -64,88 +70,6 @@ def inquiry_number_next(*, year: int) -> str:
     return f"{year}-{counter.last:06d}"
 
 
-# --- Helpers -------------------------------------------------------------------------------
-
-
-def _event(
-    inquiry: Inquiry,
-    *,
-    by: User | None,
-    kind: str,
-    message: str = "",
-    at: datetime.datetime | None = None,
-    from_status: str = "",
-    to_status: str = "",
-    is_public: bool = True,
-    data: dict | None = None,
-) -> TimelineEvent:
-    """Append to the timeline. `message` is what a person wrote; `data` holds the facts the
-    system states (rendered in the reader's language by `TimelineEvent.summary`)."""
-    return TimelineEvent.objects.create(
-        inquiry=inquiry,
-        actor=by,
-        kind=kind,
-        message=message,
-        data=data or {},
-        at=at or timezone.now(),
-        from_status=from_status,
-        to_status=to_status,
-        is_public=is_public,
-    )
-
-
-def _lock(inquiry: Inquiry) -> Inquiry:
-    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-
-
-def _save(inquiry: Inquiry) -> None:
-    inquiry.version += 1
-    try:
-        inquiry.full_clean()
-    except ValidationError as error:
-        raise InquiryError(" ".join(error.messages), code="invalid_case") from error
-    inquiry.save()
-
-
-def _check_expected_version(inquiry: Inquiry, expected_version: int | None) -> None:
-    if expected_version is not None and inquiry.version != expected_version:
-        raise InquiryError(
-            _(
-                "Someone else changed this case while you were working on it. "
-                "Your input was kept below; please review the case and submit again."
-            ),
-            code="stale",
-        )
-
-
-def _flag_taboo(inquiry: Inquiry, *, by: User, texts: Iterable[str]) -> list[str]:
-    """Check staff-written text for taboo phrases; record hits, never block."""
-    phrases = list(TabooPhrase.objects.filter(is_active=True).values_list("phrase", flat=True))
-    hits: list[str] = []
-    for text in texts:
-        for phrase in taboo_hits(text, phrases):
-            if phrase not in hits:
-                hits.append(phrase)
-    if hits:
-        now = timezone.now()
-        detail = "、".join(hits)
-        CaseFlag.objects.create(
-            inquiry=inquiry,
-            kind=CaseFlag.Kind.TABOO_PHRASE,
-            detail=detail,
-            raised_at=now,
-            raised_by=by,
-        )
-        _event(
-            inquiry,
-            by=None,
-            kind=TimelineEvent.Kind.FLAG,
-            data={"flag": CaseFlag.Kind.TABOO_PHRASE, "detail": detail},
-            is_public=False,
-        )
-    return hits
-
-
 def _disclosure_data(by: User) -> dict:
     profile = by.profile
     return {
@@ -158,76 +82,6 @@ def _disclosure_data(by: User) -> dict:
 def time_limit_days_for(*, kind: str, matter: ServiceMatter | None, policy: CasePolicy) -> int:
     """A catalog matter brings its promised limit; otherwise the policy's limit for the kind."""
     return matter.promised_days if matter else policy.days_for_kind(kind)
-
-
-def _office_for(department: Department) -> Department | None:
-    unit = department
-    while unit.parent_id:
-        unit = unit.parent
-    return Department.objects.filter(parent=unit, is_office=True, is_active=True).first()
-
-
-# --- Status: the one function that moves a case --------------------------------------------
-
-
-def inquiry_transition(
-    *,
-    inquiry: Inquiry,
-    by: User,
-    to_status: str,
-    message: str = "",
-    calendar: WorkCalendar | None = None,
-    policy: CasePolicy | None = None,
-    **changes,
-) -> Inquiry:
-    """Move a locked case to `to_status` if the table allows it; returns the saved case.
-
-    Keeps the clock: it stops when the case starts waiting for materials and restarts (or
-    resumes, by policy) when they arrive.
-    """
-    if to_status not in TRANSITIONS.get(inquiry.status, frozenset()):
-        raise InquiryError(
-            _("A case that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": Status(inquiry.status).label, "to": Status(to_status).label},
-            code="illegal_transition",
-        )
-    today = timezone.localdate()
-    from_status = inquiry.status
-    if to_status == Status.AWAITING_MATERIALS:
-        calendar = calendar or work_calendar()
-        inquiry.clock_stopped_on = today
-        inquiry.days_left_when_stopped = calendar.working_days_between(today, inquiry.deadline)
-    elif from_status == Status.AWAITING_MATERIALS and to_status != Status.CLOSED:
-        calendar = calendar or work_calendar()
-        policy = policy or CasePolicy.current()
-        if policy.clock_on_materials == CasePolicy.ClockOnMaterials.RESTART:
-            days = inquiry.time_limit_days
-        else:
-            days = max(inquiry.days_left_when_stopped or 0, 0)
-        old_deadline = inquiry.deadline
-        inquiry.deadline = calendar.add_working_days(today, days)
-        inquiry.clock_stopped_on = None
-        inquiry.days_left_when_stopped = None
-        if inquiry.deadline != old_deadline:
-            _event(
-                inquiry,
-                by=by,
-                kind=TimelineEvent.Kind.DEADLINE,
-                data={"deadline": inquiry.deadline.isoformat()},
-            )
-    for field, value in changes.items():
-        setattr(inquiry, field, value)
-    inquiry.status = to_status
-    _save(inquiry)
-    _event(
-        inquiry,
-        by=by,
-        kind=TimelineEvent.Kind.STATUS,
-        from_status=from_status,
-        to_status=to_status,
-        message=message,
-    )
-    return inquiry
 
 
 # --- Registration --------------------------------------------------------------------------
@@ -306,7 +160,7 @@ def inquiry_register(
     except ValidationError as error:
         raise InquiryError(" ".join(error.messages), code="invalid_case") from error
     inquiry.save()
-    _event(
+    timeline_append(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.REGISTERED,
@@ -314,7 +168,7 @@ def inquiry_register(
         data={"department": profile.department.name, "channel": channel},
     )
     if disclosure_given:
-        _event(
+        timeline_append(
             inquiry,
             by=by,
             kind=TimelineEvent.Kind.DISCLOSURE,
@@ -327,14 +181,14 @@ def inquiry_register(
 @transaction.atomic
 def inquiry_record_disclosure(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Record, after the fact, that the requester was told the responder's name, duty, phone."""
-    inquiry = _lock(inquiry)
+    inquiry = inquiry_lock(inquiry)
     if inquiry.disclosure_given:
         return inquiry
     if by.pk != inquiry.first_responder_id:
         raise InquiryError(_("Only the first responder can record this."), code="not_responder")
     inquiry.disclosure_given = True
-    _save(inquiry)
-    _event(
+    inquiry_save(inquiry)
+    timeline_append(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.DISCLOSURE,
@@ -373,6 +227,11 @@ def default_feedback_method(channel: str) -> str:
     }[channel]
 
 
+def _apply(inquiry: Inquiry, changes: dict) -> None:
+    for field, value in changes.items():
+        setattr(inquiry, field, value)
+
+
 @transaction.atomic
 def inquiry_decide_path(
     *,
@@ -391,8 +250,8 @@ def inquiry_decide_path(
     allowed by law, and outside the unit's remit end the case at once: the explanation given
     is its result and the feedback was given then and there.
     """
-    inquiry = _lock(inquiry)
-    _check_expected_version(inquiry, expected_version)
+    inquiry = inquiry_lock(inquiry)
+    check_expected_version(inquiry, expected_version)
     if inquiry.status not in {Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED}:
         raise InquiryError(
             _("The path can only be decided while the case is registered or in progress."),
@@ -447,14 +306,16 @@ def inquiry_decide_path(
                 % {"name": colleague.get_full_name()},
                 code="other_department_colleague",
             )
-        inquiry = inquiry_transition(
-            inquiry=inquiry,
+        inquiry.handling_department = own_department
+        _apply(inquiry, common)
+        referral_open(
+            inquiry,
             by=by,
-            to_status=Status.REFERRED,
-            message=told,
-            handling_department=own_department,
-            current_holder=colleague,
-            **common,
+            target=Referral.Target.COLLEAGUE,
+            to_user=colleague,
+            to_department=own_department,
+            reason="",
+            told=told,
         )
     elif path == Path.OTHER_DEPARTMENT:
         if department is None or department.pk == own_department.pk:
@@ -464,20 +325,21 @@ def inquiry_decide_path(
         inquiry.path_department = department
         inquiry = close_now(told)
     elif path == Path.OFFICE:
-        office = _office_for(own_department)
+        office = office_of(own_department)
         if office is None:
             raise InquiryError(
                 _("No office is configured to coordinate; ask an administrator."), code="no_office"
             )
-        inquiry = inquiry_transition(
-            inquiry=inquiry,
+        inquiry.path_department = office
+        _apply(inquiry, common)
+        referral_open(
+            inquiry,
             by=by,
-            to_status=Status.COORDINATING,
-            message=told,
-            handling_department=office,
-            current_holder=None,
-            path_department=office,
-            **common,
+            target=Referral.Target.OFFICE,
+            to_user=None,
+            to_department=office,
+            reason="",
+            told=told,
         )
     elif path in {Path.NOT_ALLOWED, Path.OUTSIDE_REMIT}:
         if not told:
@@ -487,7 +349,7 @@ def inquiry_decide_path(
         inquiry = close_now(told)
     else:
         raise InquiryError(_("Choose one of the six paths."), code="unknown_path")
-    _event(
+    timeline_append(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.PATH,
@@ -501,17 +363,18 @@ def inquiry_decide_path(
             else {}
         ),
     )
-    _flag_taboo(inquiry, by=by, texts=[told, on_the_spot_result])
+    flag_taboo(inquiry, by=by, texts=[told, on_the_spot_result])
     return inquiry
 
 
 @transaction.atomic
 def inquiry_start_handling(*, inquiry: Inquiry, by: User) -> Inquiry:
-    """The colleague a case was passed to takes it up."""
-    inquiry = _lock(inquiry)
-    if inquiry.status != Status.REFERRED or inquiry.current_holder_id != by.pk:
+    """签收: accept the case's pending referral addressed to `by` (or to their department)."""
+    pending = referral_pending_for(inquiry)
+    if pending is None or inquiry.status not in {Status.REFERRED}:
         raise InquiryError(_("This case is not waiting for you."), code="not_waiting")
-    return inquiry_transition(inquiry=inquiry, by=by, to_status=Status.IN_PROGRESS)
+    referral_accept(referral=pending, by=by)
+    return Inquiry.objects.get(pk=inquiry.pk)
 
 
 # --- One-time notice -----------------------------------------------------------------------
@@ -535,7 +398,7 @@ def notice_issue(
     A later notice that asks for anything the first did not list is a *second notice* and is
     flagged for supervisors (it is still issued: nothing the user entered is lost).
     """
-    inquiry = _lock(inquiry)
+    inquiry = inquiry_lock(inquiry)
     if inquiry.status not in {
         Status.REGISTERED,
         Status.IN_PROGRESS,
@@ -594,14 +457,14 @@ def notice_issue(
                 raised_at=now,
                 raised_by=by,
             )
-            _event(
+            timeline_append(
                 inquiry,
                 by=None,
                 kind=TimelineEvent.Kind.FLAG,
                 data={"flag": CaseFlag.Kind.SECOND_NOTICE, "detail": detail},
                 is_public=False,
             )
-    _event(
+    timeline_append(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.NOTICE,
@@ -621,24 +484,24 @@ def notice_issue(
             by=by,
             to_status=Status.AWAITING_MATERIALS,
         )
-    _flag_taboo(inquiry, by=by, texts=[note])
+    flag_taboo(inquiry, by=by, texts=[note])
     return notice
 
 
 @transaction.atomic
 def inquiry_materials_complete(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
     """The requester came back with everything: the case is handled again, the clock runs."""
-    inquiry = _lock(inquiry)
+    inquiry = inquiry_lock(inquiry)
     if inquiry.status != Status.AWAITING_MATERIALS:
         raise InquiryError(_("This case is not waiting for materials."), code="not_waiting")
-    _event(inquiry, by=by, kind=TimelineEvent.Kind.MATERIALS, message=note.strip())
+    timeline_append(inquiry, by=by, kind=TimelineEvent.Kind.MATERIALS, message=note.strip())
     inquiry = inquiry_transition(
         inquiry=inquiry,
         by=by,
         to_status=Status.IN_PROGRESS,
         current_holder=inquiry.current_holder or by,
     )
-    _flag_taboo(inquiry, by=by, texts=[note])
+    flag_taboo(inquiry, by=by, texts=[note])
     return inquiry
 
 
@@ -650,18 +513,26 @@ def inquiry_reply(
     *, inquiry: Inquiry, by: User, reply: str, expected_version: int | None = None
 ) -> Inquiry:
     """The handler's answer; the first responder then gives feedback and closes."""
-    inquiry = _lock(inquiry)
-    _check_expected_version(inquiry, expected_version)
+    inquiry = inquiry_lock(inquiry)
+    check_expected_version(inquiry, expected_version)
     reply = reply.strip()
     if not reply:
         raise InquiryError(_("Write the reply."), code="reply_required")
     if inquiry.current_holder_id != by.pk:
         raise InquiryError(_("Only the current handler can reply."), code="not_holder")
-    _event(inquiry, by=by, kind=TimelineEvent.Kind.REPLY, message=reply)
+    timeline_append(inquiry, by=by, kind=TimelineEvent.Kind.REPLY, message=reply)
     inquiry = inquiry_transition(
         inquiry=inquiry, by=by, to_status=Status.REPLIED, result=reply, message=""
     )
-    _flag_taboo(inquiry, by=by, texts=[reply])
+    notify(
+        recipients=[inquiry.first_responder],
+        kind=Notification.Kind.REPLIED,
+        inquiry=inquiry,
+        event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:replied",
+        actor=by,
+        data=_notice_data(inquiry, by),
+    )
+    flag_taboo(inquiry, by=by, texts=[reply])
     return inquiry
 
 
@@ -670,8 +541,8 @@ def inquiry_send_back(
     *, inquiry: Inquiry, by: User, reason: str, expected_version: int | None = None
 ) -> Inquiry:
     """The first responder finds the reply not enough: back to the handler for more work."""
-    inquiry = _lock(inquiry)
-    _check_expected_version(inquiry, expected_version)
+    inquiry = inquiry_lock(inquiry)
+    check_expected_version(inquiry, expected_version)
     reason = reason.strip()
     if not reason:
         raise InquiryError(_("Say what is still missing from the reply."), code="reason_required")
@@ -684,7 +555,15 @@ def inquiry_send_back(
     inquiry = inquiry_transition(
         inquiry=inquiry, by=by, to_status=Status.IN_PROGRESS, message=reason
     )
-    _flag_taboo(inquiry, by=by, texts=[reason])
+    notify(
+        recipients=[inquiry.current_holder],
+        kind=Notification.Kind.SENT_BACK,
+        inquiry=inquiry,
+        event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:sent_back",
+        actor=by,
+        data=_notice_data(inquiry, by, reason=reason),
+    )
+    flag_taboo(inquiry, by=by, texts=[reason])
     return inquiry
 
 
@@ -701,8 +580,16 @@ def inquiry_close(
     expected_version: int | None = None,
 ) -> Inquiry:
     """Close with a result and the feedback given to the requester (or why it could not be)."""
-    inquiry = _lock(inquiry)
-    _check_expected_version(inquiry, expected_version)
+    inquiry = inquiry_lock(inquiry)
+    check_expected_version(inquiry, expected_version)
+    # The responsibility stays with the first responder: they tell the requester and close,
+    # unless the institution's policy lets the handler do it.
+    handler_may = CasePolicy.current().feedback_by_handler and by.pk == inquiry.current_holder_id
+    if by.pk != inquiry.first_responder_id and not handler_may:
+        raise InquiryError(
+            _("Only the first responder gives the requester the result and closes the case."),
+            code="not_responder",
+        )
     result = result.strip()
     feedback_note = feedback_note.strip()
     unreachable_reason = unreachable_reason.strip()
@@ -732,7 +619,7 @@ def inquiry_close(
         feedback_note=feedback_note,
         unreachable_reason=unreachable_reason,
     )
-    _event(
+    timeline_append(
         inquiry,
         by=by,
         kind=TimelineEvent.Kind.FEEDBACK,
@@ -740,14 +627,22 @@ def inquiry_close(
         data={"unreachable": True} if unreachable_reason else {"method": feedback_method},
         at=now,
     )
-    _flag_taboo(inquiry, by=by, texts=[result, feedback_note, unreachable_reason])
+    notify(
+        recipients=[inquiry.first_responder, inquiry.current_holder],
+        kind=Notification.Kind.CLOSED,
+        inquiry=inquiry,
+        event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:closed",
+        actor=by,
+        data=_notice_data(inquiry, by),
+    )
+    flag_taboo(inquiry, by=by, texts=[result, feedback_note, unreachable_reason])
     return inquiry
 
 
 @transaction.atomic
 def inquiry_reopen(*, inquiry: Inquiry, by: User, reason: str) -> Inquiry:
     """Reopen a closed case (e.g. the requester was not satisfied); the clock starts afresh."""
-    inquiry = _lock(inquiry)
+    inquiry = inquiry_lock(inquiry)
     reason = reason.strip()
     if not reason:
         raise InquiryError(_("Give the reason for reopening."), code="reason_required")
@@ -768,7 +663,7 @@ def inquiry_reopen(*, inquiry: Inquiry, by: User, reason: str) -> Inquiry:
         deadline=calendar.add_working_days(timezone.localdate(), inquiry.time_limit_days),
         current_holder=inquiry.current_holder or inquiry.first_responder,
     )
-    _flag_taboo(inquiry, by=by, texts=[reason])
+    flag_taboo(inquiry, by=by, texts=[reason])
     return inquiry
 
 
@@ -779,6 +674,12 @@ def inquiry_add_note(
     text = text.strip()
     if not text:
         raise InquiryError(_("Write the note."), code="note_required")
-    event = _event(inquiry, by=by, kind=TimelineEvent.Kind.NOTE, message=text, is_public=is_public)
-    _flag_taboo(inquiry, by=by, texts=[text])
+    event = timeline_append(
+        inquiry, by=by, kind=TimelineEvent.Kind.NOTE, message=text, is_public=is_public
+    )
+    flag_taboo(inquiry, by=by, texts=[text])
     return event
+
+
+def _notice_data(inquiry: Inquiry, by: User, **extra) -> dict:
+    return {"number": inquiry.number, "subject": inquiry.subject, "by": by.get_full_name()} | extra
