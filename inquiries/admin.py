@@ -1,7 +1,8 @@
 """Admin screens: the organisation, the service catalog, the case rules, and cases read-only.
 
-Every screen keeps django-simple-history's change history one click away ("History"). Cases
-change only through `inquiries.services`, so their screens show them and change nothing.
+Every screen keeps django-simple-history's change history one click away ("History"). Cases,
+their referrals and notifications change only through `inquiries.services`, so their screens
+show them and change nothing.
 """
 
 from django.contrib import admin
@@ -25,6 +26,8 @@ from inquiries.models import (
     Department,
     Inquiry,
     Notice,
+    Notification,
+    Referral,
     RequiredMaterial,
     ServiceMatter,
     StaffProfile,
@@ -524,6 +527,36 @@ class CaseFlagInline(ReadOnlyCaseInline):
         return super().get_queryset(request).select_related("raised_by")
 
 
+class ReferralInline(ReadOnlyCaseInline):
+    """Every hand-over of the case: to whom, in what state, who accepted or returned it."""
+
+    model = Referral
+    fields = (
+        "created_at",
+        "target",
+        "from_user",
+        "to_user",
+        "to_department",
+        "intended_user",
+        "waiting_for_absent",
+        "is_lead",
+        "state",
+        "accept_due",
+        "decided_at",
+        "decided_by",
+        "reason",
+        "return_reason",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("from_user", "to_user", "to_department", "intended_user", "decided_by")
+        )
+
+
 class OverdueListFilter(admin.SimpleListFilter):
     """Overdue is derived: open, the clock running and the deadline passed."""
 
@@ -560,7 +593,7 @@ class InquiryAdmin(HistoryAdmin):
     search_fields = ("number", "requester_name", "subject")
     list_select_related = ("first_responder", "handling_department")
     date_hierarchy = "received_at"
-    inlines = (NoticeInline, CaseFlagInline, TimelineEventInline)
+    inlines = (ReferralInline, NoticeInline, CaseFlagInline, TimelineEventInline)
     readonly_fields = (
         "masked_phone",
         "masked_address",
@@ -706,3 +739,152 @@ class InquiryAdmin(HistoryAdmin):
             "%(days)s working days left",
             state.working_days_left,
         ) % {"days": state.working_days_left}
+
+
+class ReadOnlyCaseRecordMixin:
+    """For a record the services write about a case: shown to whoever may see cases, every
+    field read-only (also on a history "version" page), never added, changed or deleted."""
+
+    def has_view_permission(self, request, obj=None):
+        return _can_view_cases(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return tuple(dict.fromkeys((*flatten_fieldsets(self.fieldsets), *self.readonly_fields)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyCaseRecordMixin, HistoryAdmin):
+    """Referrals (转办) for looking up and auditing: who passed which case to whom, and when it
+    was accepted or returned."""
+
+    list_display = (
+        "case_number",
+        "target",
+        "from_user",
+        "to_user",
+        "to_department",
+        "state",
+        "created_at",
+        "accept_due",
+        "decided_by",
+    )
+    list_filter = ("target", "state", "to_department")
+    search_fields = ("inquiry__number",)
+    list_select_related = ("inquiry", "from_user", "to_user", "to_department", "decided_by")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (
+            None,
+            {"fields": ("inquiry", "target", "is_lead", "state", "reason", "told", "handover")},
+        ),
+        (
+            _("From and to"),
+            {
+                "fields": (
+                    "from_user",
+                    "from_department",
+                    "to_user",
+                    "to_department",
+                    "intended_user",
+                    "waiting_for_absent",
+                )
+            },
+        ),
+        (
+            _("Acceptance"),
+            {
+                "fields": (
+                    "created_at",
+                    "accept_due",
+                    "decided_at",
+                    "decided_by",
+                    "assigned_by",
+                    "return_reason",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "inquiry",
+                "from_user",
+                "from_department",
+                "to_user",
+                "to_department",
+                "intended_user",
+                "decided_by",
+                "assigned_by",
+            )
+        )
+
+    @admin.display(description=_("case number"), ordering="inquiry__number")
+    def case_number(self, obj):
+        return obj.inquiry.number
+
+
+class ReadListFilter(admin.SimpleListFilter):
+    title = _("read")
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Read")), ("no", _("Unread")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(read_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(read_at__isnull=True)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyCaseRecordMixin, admin.ModelAdmin):
+    """What people were told about cases, and whether they read it and got the email."""
+
+    list_display = ("recipient", "kind", "case_number", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind", ReadListFilter)
+    search_fields = ("inquiry__number", "recipient__username", "recipient__full_name")
+    list_select_related = ("recipient", "inquiry")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "recipient",
+                    "kind",
+                    "inquiry",
+                    "summary",
+                    "event_key",
+                    "created_at",
+                    "read_at",
+                    "emailed_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("summary",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient", "inquiry")
+
+    @admin.display(description=_("case number"), ordering="inquiry__number")
+    def case_number(self, obj):
+        return obj.inquiry.number if obj.inquiry_id else "—"
+
+    @admin.display(description=_("what happened"))
+    def summary(self, obj):
+        return obj.summary

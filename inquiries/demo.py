@@ -505,6 +505,16 @@ STAFF: tuple[DemoStaff, ...] = (
         rank=Rank.DEPUTY_SECTION_CHIEF,
         roles=("handler",),
     ),
+    DemoStaff(
+        username="guoxiaofeng",
+        full_name="郭晓峰",
+        department="SPAQK",
+        title="科员",
+        duty="负责食品生产、流通环节的监督检查和食品安全抽检。",
+        office_phone="0531-86012043",
+        rank=Rank.STAFF_MEMBER,
+        roles=("handler",),
+    ),
     # 药品医疗器械监管科
     DemoStaff(
         username="fengyan",
@@ -525,10 +535,11 @@ STAFF: tuple[DemoStaff, ...] = (
         office_phone="0531-86012052",
         rank=Rank.STAFF_MEMBER,
         roles=("handler",),
+        # On sick leave with no delegate set: what is referred to him waits, and the first
+        # responder and his head are told (the demo has one such referral).
         availability=Availability.ABSENT,
-        away_from_days=0,
+        away_from_days=-1,
         away_until_days=2,
-        delegate="fengyan",
     ),
     # 消费者权益保护科（12315投诉举报中心）
     DemoStaff(

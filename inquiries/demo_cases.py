@@ -8,6 +8,18 @@ coordinated by the office, waiting for materials after a one-time notice (one wi
 second notice), replied, closed with feedback, reopened, some overdue, some with a service
 taboo phrase flagged.
 
+Referrals (转办) come in every target and state: to a colleague, to another department's queue
+(accepted there by a handler, or assigned by the head; some returned with the reason and basis
+and sent on to the right department), to the office, which names a lead department and a
+contributing one, to the supervising leader for instructions, and to people who are away (one
+with a delegate, who gets it; one without, so it waits). Some wait past their acceptance day;
+a coordinating case the requester withdrew has its office referral withdrawn.
+
+Notifications are made by the services as a side effect. The demo's are marked as emailed
+when they were made (and the older ones as read), so the emails the services queue for after
+the commit find nothing to send: seeding sends no email and prints none, whatever the email
+backend.
+
 Which cases are the demo's: their creation row in the case history carries the change reason
 `demo.SEED_CHANGE_REASON`. No desk writes that reason, so `demo_cases_present()` tells whether
 the demo cases were made already, and seed_demo never makes them twice.
@@ -19,8 +31,10 @@ import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from inquiries import demo
@@ -30,7 +44,9 @@ from inquiries.models import (
     FeedbackMethod,
     Inquiry,
     Kind,
+    Notification,
     Path,
+    Referral,
     ServiceMatter,
     User,
 )
@@ -46,6 +62,12 @@ from inquiries.services import (
     inquiry_reply,
     inquiry_start_handling,
     notice_issue,
+)
+from inquiries.services.referrals import (
+    office_coordinate,
+    referral_accept,
+    referral_create,
+    referral_return,
 )
 from inquiries.workdays import WorkCalendar, work_calendar
 
@@ -570,48 +592,155 @@ NOT_ALLOWED = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class CrossMatter:
+    """Unclear or cross-department: to the office, which names the lead department and any
+    contributing ones (codes)."""
+
+    kind: str
+    subject: str
+    content: str
+    result: str
+    lead: str
+    contributors: tuple[str, ...] = ()
+
+
 # Unclear or cross-department: to the office, which coordinates.
 CROSS_DEPARTMENT = (
-    (
+    CrossMatter(
         Kind.COMPLAINT,
         "反映烧烤店无证经营且油烟扰民",
         "投诉人反映{community}楼下烧烤店没有证照，油烟直排进居民家中，多次反映无果。",
         "经办公室协调，明确由食品安全监管科牵头查处无证经营，油烟问题移送生态环境部门；"
         "该店已停业整改。",
+        lead="SPAQK",
+        contributors=("DJZCK",),
     ),
-    (
+    CrossMatter(
         Kind.TIP_OFF,
         "举报养老机构推销保健品并收取预付费",
         "举报人称{district}一家养老机构向老人推销保健食品，还要求预交三年服务费。",
         "经办公室协调，食品安全监管科查处保健食品违法宣传，消费者权益保护科处理预付费问题，"
         "已向举报人反馈。",
+        lead="SPAQK",
+        contributors=("XBK",),
     ),
-    (
+    CrossMatter(
         Kind.COMPLAINT,
         "反映农贸市场电子秤缺斤短两",
         "投诉人称在{street}农贸市场买菜多次遇到缺斤短两，市场公平秤长期无人管理。",
         "经办公室协调，明确由消费者权益保护科会同计量检定机构检查市场在用电子秤，"
         "已查处2户作弊商户并恢复公平秤。",
+        lead="XBK",
     ),
-    (
+    CrossMatter(
         Kind.SUGGESTION,
         "建议统一网上办事入口",
         "建议人称办理食品经营许可和营业执照要登录不同系统，建议统一入口、一次登录。",
         "经办公室协调行政审批科、登记注册科研究，已在政务服务网设置市场监管“一件事”统一入口。",
+        lead="XZSPK",
+        contributors=("DJZCK",),
     ),
-    (
+    CrossMatter(
         Kind.COMPLAINT,
         "反映电动自行车充电器质量问题",
         "投诉人称在{street}一家车行购买的电动自行车充电器使用一周后冒烟，怀疑是劣质产品。",
         "经办公室协调，明确由消费者权益保护科调解退换，产品质量线索已移交质量监督抽查。",
+        lead="XBK",
     ),
-    (
+    CrossMatter(
         Kind.TIP_OFF,
         "举报网红奶茶店食品安全和价格问题",
         "举报人称{street}一家网红奶茶店使用过期原料，且会员价与标价不符。",
         "经办公室协调，食品安全监管科负责原料检查，消费者权益保护科负责价格问题，两科联合检查。",
+        lead="SPAQK",
+        contributors=("XBK",),
     ),
 )
+
+_CROSS_BY_SUBJECT = {cross.subject: cross for cross in CROSS_DEPARTMENT}
+
+# The office first named the wrong lead for this one; that department returned it.
+_MISCOORDINATED = (
+    "举报网红奶茶店食品安全和价格问题",
+    "XBK",
+    "不属于本科牵头职责。依据《中华人民共和国食品安全法》第六条和本局职能配置规定，"
+    "食品原料安全问题应由食品安全监管科牵头负责，本科可配合处理价格问题。",
+)
+# A requester who settled with the business while the office was still coordinating.
+_WITHDRAWN_RESULT = "投诉人来电表示已与经营者自行和解，申请撤回投诉；经核实，予以办结。"
+
+# --- Referrals between departments (转办 / 签收 / 退回) -----------------------------------------
+
+# A matter for another department that the unit must handle: the hotline or the window sends
+# it to that department's queue. Some went to the wrong department first, which returned it
+# with the reason and the basis: (the topic's subject, where it went first, why it came back).
+MISROUTED = (
+    (
+        "投诉药店销售的口罩疑似不合格",
+        "SPAQK",
+        "不属于本科职责。依据《某市市场监督管理局职能配置、内设机构和人员编制规定》第三条，"
+        "医疗器械（含医用口罩）经营使用环节的监督检查应由药品医疗器械监管科负责，请转该科办理。",
+    ),
+    (
+        "举报二手车行未亮照经营",
+        "XZSPK",
+        "不属于本科职责。依据《中华人民共和国市场主体登记管理条例》第三十六条、第四十八条，"
+        "未将营业执照置于经营场所醒目位置的由登记机关责令改正，应由登记注册科负责。",
+    ),
+    (
+        "举报保健品店虚假宣传",
+        "YPJGK",
+        "不属于本科职责。依据《某市市场监督管理局职能配置、内设机构和人员编制规定》第三条，"
+        "保健食品经营环节的监督检查应由食品安全监管科负责，请转该科办理。",
+    ),
+)
+
+# Requests for the supervising leader's instructions (请示): (the topic's subject, what the
+# handler asks, the leader's instruction).
+LEADER_REQUESTS = (
+    (
+        "投诉小区电梯频繁故障困人",
+        "该电梯使用已超过15年，业主要求整体更新，涉及住宅专项维修资金的使用，需协调住建部门，"
+        "请示处理意见。",
+        "批示：由特种设备安全监察科牵头，函告区住建局协调维修资金；更新前责令维保单位"
+        "每周检查一次，确保安全运行。",
+    ),
+    (
+        "投诉学校食堂饭菜分量少、价格高",
+        "涉及学校食堂收费和膳食管理，需会同教育部门联合检查，请示是否以局名义致函区教育局。",
+        "",
+    ),
+    (
+        "报告网购药品疑似假药",
+        "经初步核查涉嫌销售假药，拟将线索移送公安机关，请示处理意见。",
+        "批示：同意移送公安机关，同时通报电商平台下架，做好证据固定和抽样检验。",
+    ),
+)
+
+# Referred to people who are away: the head of 食品安全监管科 is on a business trip (his
+# delegate takes it); 曹磊 is on sick leave with no delegate (it waits).
+_TO_THE_AWAY_HEAD = (
+    "报告学生就餐后疑似食物中毒",
+    "疑似食物中毒，按本科应急预案由科长组织处置。",
+)
+_COSMETICS_COMPLAINT = Topic(
+    Kind.COMPLAINT,
+    "YPJGK",
+    "投诉美容店销售的面霜无中文标签",
+    "投诉人在{street}一家美容店购买的进口面霜没有中文标签，使用后面部红肿，要求查处。",
+    "经检查，该店销售的进口化妆品未加贴中文标签，已责令下架并立案调查；"
+    "经调解，商家退还货款并承担医疗费用。",
+    "已受理，将对该店开展现场检查。",
+)
+_TO_THE_ABSENT_HANDLER = "化妆品经营使用环节的检查由曹磊负责，请其签收办理。"
+
+
+def _topic(subject: str) -> Topic:
+    pools = (CONSULTATIONS, COMPLAINTS, TIP_OFFS, REPORTS, SUGGESTIONS, HELP_REQUESTS)
+    return next(topic for pool in pools for topic in pool if topic.subject == subject)
+
 
 # --- Who asks: names, phones, addresses --------------------------------------------------------
 
@@ -746,7 +875,7 @@ _COMPANIES = (
 _HANDLERS = {
     "XZSPK": ("wangfang", "zhangwei", "maqiang"),
     "DJZCK": ("xuming",),
-    "SPAQK": ("wuxiaoling",),
+    "SPAQK": ("wuxiaoling", "guoxiaofeng"),
     "YPJGK": ("fengyan",),
     "XBK": ("hanxue",),
     "TZSBK": ("tangpeng",),
@@ -758,11 +887,33 @@ _HANDLERS = {
 _REFERRALS = {
     "XZSPK": ("lixiaoyu", "wangfang"),
     "DJZCK": ("huangli", "xuming"),
-    "SPAQK": ("zhoujun", "wuxiaoling"),
+    "SPAQK": ("guoxiaofeng", "wuxiaoling"),
     "XBK": ("songjie", "hanxue"),
     "TZSBK": ("dengchao", "tangpeng"),
     "JGJW": ("gaoyuan", "luoqian"),
 }
+# Who accepts (签收) what comes to a department's queue; and the heads who assign it to that
+# person instead. (The head of 食品安全监管科 is away; in 药品医疗器械监管科 and 消费者权益保护科
+# the head takes cases up herself.)
+_QUEUE_HANDLERS = {
+    "SPAQK": "wuxiaoling",
+    "TZSBK": "tangpeng",
+    "YPJGK": "fengyan",
+    "DJZCK": "xuming",
+    "XZSPK": "yangfan",
+    "XBK": "linna",
+    "ZCFGK": "hejing",
+}
+_ASSIGNING_HEADS = {"TZSBK": "dengchao", "DJZCK": "huangli", "ZCFGK": "liuyang"}
+# Who sends matters on to a department's queue (分送), and how those reach them.
+_DISPATCHERS = {
+    "songjie": (Channel.PHONE, Channel.PHONE, Channel.ONLINE),
+    "hanxue": (Channel.ONLINE, Channel.LETTER, Channel.PHONE),
+    "lixiaoyu": (Channel.VISIT, Channel.PHONE),
+}
+# The office's coordinators: the head of the office mostly.
+_COORDINATORS = ("chenjing", "chenjing", "zhoumin")
+_CONTRIBUTION_NOTE = "{department}配合意见：已派员参加联合检查，相关情况已反馈牵头科室。"
 # Who answers first when the matter is not their own: the window, the hotline, the office.
 _FRONT_DESKS = ("lixiaoyu", "wangfang", "songjie", "zhoumin", "xuming")
 _FRONT_DESK_CHANNELS = {
@@ -882,6 +1033,21 @@ class _Maker:
         if result <= moment:
             result = moment + datetime.timedelta(seconds=30)
         return result
+
+    def recent_moment(self, *, since_days: int) -> datetime.datetime:
+        """A moment no earlier than `since_days` calendar days back and three hours before now
+        (room for the steps that follow): office hours on the latest working day that has
+        them, else on the latest day that has (the hotline answers at weekends), else three
+        hours ago."""
+        earliest = self.today - datetime.timedelta(days=since_days)
+        latest = self.now - datetime.timedelta(hours=3)
+        days = [earliest + datetime.timedelta(days=n) for n in range(since_days, -1, -1)]
+        working = [day for day in days if self.calendar.is_working_day(day)]
+        for day in (*working, *days):
+            moment = self.office_time(day)
+            if moment < latest:
+                return moment
+        return latest
 
     # -- people --
 
@@ -1160,10 +1326,139 @@ def _referred(maker: _Maker, case: _Case, received: datetime.datetime, *, until:
     return maker.close(inquiry, by=receiver, result=case.answer, moment=moment)
 
 
-def _coordinated(
-    maker: _Maker, case: _Case, received: datetime.datetime, *, close: bool
+def _refer_to_department(
+    maker: _Maker,
+    inquiry: Inquiry,
+    *,
+    by: User,
+    code: str,
+    moment: datetime.datetime,
+    reason: str = "",
+    tell: bool = True,
+) -> Referral:
+    """Send the case to department `code`'s queue (分送), telling the requester where it went."""
+    department = maker.departments[code]
+    deadline = inquiry.deadline
+    told = (
+        f"已转{department.name}办理（{department.location}，电话{department.phone}），"
+        f"办理结果将在{deadline.month}月{deadline.day}日前答复。"
+        if tell
+        else ""
+    )
+    return maker.at(
+        moment,
+        lambda: referral_create(
+            inquiry=inquiry,
+            by=by,
+            target=Referral.Target.DEPARTMENT,
+            to_department=department,
+            reason=reason or f"属于{department.name}职责，请签收办理。",
+            told=told,
+        ),
+    )
+
+
+def _accept(
+    maker: _Maker,
+    referral: Referral,
+    *,
+    code: str,
+    moment: datetime.datetime,
+    by_head: bool = False,
+) -> User:
+    """签收 by the department's handler, or assigned to them by its head; returns the handler."""
+    handler = maker.users[_QUEUE_HANDLERS[code]]
+    if by_head:
+        head = maker.users[_ASSIGNING_HEADS[code]]
+        maker.at(moment, lambda: referral_accept(referral=referral, by=head, assignee=handler))
+    else:
+        maker.at(moment, lambda: referral_accept(referral=referral, by=handler))
+    return handler
+
+
+def _finish(
+    maker: _Maker,
+    inquiry: Inquiry,
+    case: _Case,
+    *,
+    handler: User,
+    received: datetime.datetime,
+    moment: datetime.datetime,
+    until: str = "closed",
 ) -> Inquiry:
-    """Unclear or cross-department: to the office; the office closes it once coordinated."""
+    """The handler replies within the time limit; the first responder tells the requester and
+    closes (the responsibility never left them)."""
+    span = max(1, min(maker.age(received) - 1, inquiry.time_limit_days - 1))
+    moment = maker.later(moment, days=maker.rng.randint(1, span))
+    inquiry = maker.at(
+        moment, lambda: inquiry_reply(inquiry=inquiry, by=handler, reply=case.answer)
+    )
+    if until == "replied":
+        return inquiry
+    moment = maker.later(moment, minutes=(30, 240))
+    return maker.close(inquiry, by=handler, result=case.answer, moment=moment)
+
+
+def _to_department(
+    maker: _Maker,
+    case: _Case,
+    received: datetime.datetime,
+    *,
+    until: str,
+    by_head: bool = False,
+    misrouted: tuple[str, str, str] | None = None,
+) -> Inquiry:
+    """Another department's matter that the unit handles: the hotline or the window sends it
+    to that department's queue; a handler there accepts it (or the head assigns it), replies,
+    and the first responder closes. A misrouted one is first returned, with the reason and
+    its basis, and then sent on to the right department.
+
+    `until`: "returned" (back with the sender), "pending", "in_progress", "replied", "closed".
+    """
+    username = maker.rng.choice(tuple(_DISPATCHERS))
+    desk = maker.users[username]
+    channel = maker.rng.choice(_DISPATCHERS[username])
+    inquiry = maker.register(case, by=desk, channel=channel, moment=received)
+    moment = maker.later(received, minutes=(5, 30))
+    if misrouted is not None:
+        _subject, first_to, reason = misrouted
+        wrong = _refer_to_department(maker, inquiry, by=desk, code=first_to, moment=moment)
+        moment = maker.later(moment, days=1)
+        returner = maker.users[_QUEUE_HANDLERS[first_to]]
+        maker.at(moment, lambda: referral_return(referral=wrong, by=returner, reason=reason))
+        if until == "returned":
+            return inquiry
+        moment = maker.later(moment, minutes=(20, 120))
+    referral = _refer_to_department(maker, inquiry, by=desk, code=case.department, moment=moment)
+    if until == "pending":
+        return inquiry
+    moment = maker.later(moment, days=maker.rng.choice((0, 1, 1)), minutes=(30, 180))
+    handler = _accept(maker, referral, code=case.department, moment=moment, by_head=by_head)
+    if until == "in_progress":
+        return inquiry
+    return _finish(
+        maker, inquiry, case, handler=handler, received=received, moment=moment, until=until
+    )
+
+
+def _coordinated(
+    maker: _Maker,
+    case: _Case,
+    received: datetime.datetime,
+    *,
+    until: str,
+    misled: bool = False,
+) -> Inquiry:
+    """Unclear or cross-department: to the office (coordinating), which names the lead
+    department and any contributing ones. The lead accepts, replies and the first responder
+    closes; contributing departments accept and add their part as a note. With `misled`,
+    the office first names a lead that returns it, and coordinates again.
+
+    `until`: "office" (waiting for the office), "withdrawn" (the requester withdrew it while
+    the office coordinated: closed, the office's referral withdrawn), "lead" (named, not
+    yet accepted), "in_progress", "closed".
+    """
+    cross = _CROSS_BY_SUBJECT[case.subject]
     by = maker.users[maker.rng.choice(("songjie", "lixiaoyu", "xuming", "hanxue"))]
     channel = maker.rng.choice((Channel.PHONE, Channel.ONLINE, Channel.VISIT))
     inquiry = maker.register(case, by=by, channel=channel, moment=received)
@@ -1177,12 +1472,166 @@ def _coordinated(
             told="涉及多个科室职责，已报办公室协调，明确承办科室后答复。",
         ),
     )
-    if not close:
+    if until == "office":
         return inquiry
-    moment = maker.later(
-        moment, days=maker.rng.randint(3, max(3, min(maker.age(received) - 1, 10)))
+    if until == "withdrawn":
+        moment = maker.later(moment, days=maker.rng.randint(1, 2))
+        return maker.close(inquiry, by=by, result=_WITHDRAWN_RESULT, moment=moment)
+    coordinator = maker.users[maker.rng.choice(_COORDINATORS)]
+    departments = maker.departments
+    moment = maker.later(moment, days=maker.rng.choice((0, 1)), minutes=(60, 240))
+    if misled:
+        _subject, wrong_code, reason = _MISCOORDINATED
+        wrong = maker.at(
+            moment,
+            lambda: office_coordinate(
+                inquiry=inquiry,
+                by=coordinator,
+                lead=departments[wrong_code],
+                note=f"经协调，明确由{departments[wrong_code].name}牵头办理。",
+            ),
+        )
+        moment = maker.later(moment, days=1)
+        returner = maker.users[_QUEUE_HANDLERS[wrong_code]]
+        maker.at(moment, lambda: referral_return(referral=wrong, by=returner, reason=reason))
+        moment = maker.later(moment, minutes=(30, 120))
+    contributors = [departments[code] for code in cross.contributors]
+    note = f"经协调，明确由{departments[cross.lead].name}牵头办理"
+    if contributors:
+        note += f"，{'、'.join(d.name for d in contributors)}配合"
+    lead = maker.at(
+        moment,
+        lambda: office_coordinate(
+            inquiry=inquiry,
+            by=coordinator,
+            lead=departments[cross.lead],
+            contributors=contributors,
+            note=f"{note}。",
+        ),
     )
-    return maker.close(inquiry, by=maker.users["chenjing"], result=case.answer, moment=moment)
+    if until == "lead":
+        return inquiry
+    moment = maker.later(moment, days=maker.rng.choice((0, 1)), minutes=(30, 180))
+    handler = _accept(maker, lead, code=cross.lead, moment=moment)
+    contributions = Referral.objects.filter(
+        inquiry=inquiry, target=Referral.Target.CONTRIBUTION, state=Referral.State.PENDING
+    ).select_related("to_department")
+    for contribution in contributions:
+        helper = maker.users[_QUEUE_HANDLERS[contribution.to_department.code]]
+        moment = maker.later(moment, minutes=(10, 60))
+        maker.at(moment, partial(referral_accept, referral=contribution, by=helper))
+        moment = maker.later(moment, minutes=(60, 240))
+        text = _CONTRIBUTION_NOTE.format(department=contribution.to_department.name)
+        maker.at(moment, partial(inquiry_add_note, inquiry=inquiry, by=helper, text=text))
+    if until == "in_progress":
+        return inquiry
+    return _finish(maker, inquiry, case, handler=handler, received=received, moment=moment)
+
+
+def _to_leader(
+    maker: _Maker,
+    case: _Case,
+    received: datetime.datetime,
+    *,
+    request: str,
+    instruction: str,
+    until: str,
+) -> Inquiry:
+    """The handler asks the supervising leader for instructions (请示); the leader accepts,
+    writes the instruction and sends the case back to the department's queue, where it is
+    taken up (assigned by the head where the demo has one), replied to and closed.
+
+    `until`: "pending" (the leader has not accepted yet), "in_progress", "closed".
+    """
+    by = maker.handler_for(case.department)
+    channel = maker.rng.choice((Channel.PHONE, Channel.VISIT, Channel.ONLINE))
+    inquiry = maker.register(case, by=by, channel=channel, moment=received)
+    moment = maker.later(received, minutes=(5, 40))
+    maker.at(
+        moment,
+        lambda: inquiry_decide_path(inquiry=inquiry, by=by, path=Path.OWN_DUTY, told=case.told),
+    )
+    moment = maker.later(moment, days=1)
+    referral = maker.at(
+        moment,
+        lambda: referral_create(
+            inquiry=inquiry, by=by, target=Referral.Target.LEADER, reason=request
+        ),
+    )
+    if until == "pending":
+        return inquiry
+    leader = referral.to_user
+    moment = maker.later(moment, days=maker.rng.choice((0, 1)), minutes=(60, 240))
+    maker.at(moment, lambda: referral_accept(referral=referral, by=leader))
+    moment = maker.later(moment, minutes=(5, 30))
+    maker.at(moment, lambda: inquiry_add_note(inquiry=inquiry, by=leader, text=instruction))
+    moment = maker.later(moment, minutes=(5, 30))
+    back = _refer_to_department(
+        maker,
+        inquiry,
+        by=leader,
+        code=case.department,
+        moment=moment,
+        reason="请按批示办理。",
+        tell=False,
+    )
+    moment = maker.later(moment, minutes=(30, 180))
+    handler = _accept(
+        maker,
+        back,
+        code=case.department,
+        moment=moment,
+        by_head=case.department in _ASSIGNING_HEADS,
+    )
+    if until == "in_progress":
+        return inquiry
+    return _finish(maker, inquiry, case, handler=handler, received=received, moment=moment)
+
+
+def _to_the_away(
+    maker: _Maker,
+    case: _Case,
+    received: datetime.datetime,
+    *,
+    accepter: str,
+    colleague: str,
+    reason: str,
+) -> Inquiry:
+    """The hotline sends a matter to a department's queue; the handler who accepts it refers
+    it on to the colleague whose duty it is, who is away. Their delegate gets it and takes it
+    up; with no delegate it waits, and the first responder and the head are told."""
+    desk = maker.users["songjie"]
+    inquiry = maker.register(case, by=desk, channel=Channel.PHONE, moment=received)
+    moment = maker.later(received, minutes=(5, 20))
+    referral = _refer_to_department(maker, inquiry, by=desk, code=case.department, moment=moment)
+    taker = maker.users[accepter]
+    moment = maker.later(moment, minutes=(10, 40))
+    maker.at(moment, lambda: referral_accept(referral=referral, by=taker))
+    moment = maker.later(moment, minutes=(10, 40))
+    onward = maker.at(
+        moment,
+        lambda: referral_create(
+            inquiry=inquiry,
+            by=taker,
+            target=Referral.Target.COLLEAGUE,
+            to_user=maker.users[colleague],
+            reason=reason,
+        ),
+    )
+    if onward.waiting_for_absent:
+        return inquiry
+    delegate = onward.to_user
+    moment = maker.later(moment, minutes=(10, 30))
+    maker.at(moment, lambda: referral_accept(referral=onward, by=delegate))
+    moment = maker.later(moment, minutes=(30, 90))
+    maker.at(moment, lambda: inquiry_add_note(inquiry=inquiry, by=delegate, text=case.told))
+    return inquiry
+
+
+def _away_since(username: str) -> int:
+    """How many days ago the demo person `username` went away."""
+    staff = next(item for item in demo.STAFF if item.username == username)
+    return -(staff.away_from_days or 0)
 
 
 def _with_notice(
@@ -1293,7 +1742,7 @@ def _plan(maker: _Maker) -> list[tuple[datetime.datetime, Callable[[], Inquiry]]
     def on_the_spot(c, r, i):
         return _on_the_spot(maker, c, r)
 
-    add(30, any_age, pick(CONSULTATIONS), on_the_spot)
+    add(21, any_age, pick(CONSULTATIONS), on_the_spot)
     add(5, any_age, pick(HELP_REQUESTS), on_the_spot)
     add(2, any_age, pick(SUGGESTIONS), on_the_spot)
     # Another department's matter: the requester is pointed there.
@@ -1326,12 +1775,12 @@ def _plan(maker: _Maker) -> list[tuple[datetime.datetime, Callable[[], Inquiry]]
         return _handled(maker, c, r, until="closed", note=note_sometimes(i), unreachable=i % 9 == 4)
 
     for pool, count in (
-        (COMPLAINTS, 18),
-        (TIP_OFFS, 10),
+        (COMPLAINTS, 12),
+        (TIP_OFFS, 7),
         (REPORTS, 4),
         (SUGGESTIONS, 4),
         (HELP_REQUESTS, 4),
-        (CONSULTATIONS, 5),
+        (CONSULTATIONS, 2),
     ):
         add(count, (16, 62), pick(pool), closed)
     # Referred within the department, taken up, replied, closed by the first responder.
@@ -1345,13 +1794,97 @@ def _plan(maker: _Maker) -> list[tuple[datetime.datetime, Callable[[], Inquiry]]
     )
     add(8, (12, 62), service(), lambda c, r, i: _handled(maker, c, r, until="closed"))
 
-    # The office coordinates: some still open, some closed.
-    def cross_case(index):
-        kind, subject, content, result = rng.choice(CROSS_DEPARTMENT)
-        return _Case(kind, subject, maker.fill(content), result, "", "BGS")
+    # The office coordinates: waiting for the office (one past its acceptance day), withdrawn
+    # by the requester meanwhile, a lead named and not yet accepted, in hand (one after the
+    # first lead named returned it), closed.
+    def cross_case(cross: CrossMatter | None = None, *, pool=CROSS_DEPARTMENT):
+        def make(index):
+            chosen = cross or rng.choice(pool)
+            content = maker.fill(chosen.content)
+            return _Case(chosen.kind, chosen.subject, content, chosen.result, "", chosen.lead)
 
-    add(5, (1, 10), cross_case, lambda c, r, i: _coordinated(maker, c, r, close=False))
-    add(4, (14, 62), cross_case, lambda c, r, i: _coordinated(maker, c, r, close=True))
+        return make
+
+    def coordinated(until: str, *, misled: bool = False):
+        return lambda c, r, i: _coordinated(maker, c, r, until=until, misled=misled)
+
+    add(1, (0, 1), cross_case(), coordinated("office"))
+    add(1, (2, 3), cross_case(), coordinated("office"))
+    complaints = tuple(cross for cross in CROSS_DEPARTMENT if cross.kind == Kind.COMPLAINT)
+    add(1, (6, 20), cross_case(pool=complaints), coordinated("withdrawn"))
+    add(1, (2, 5), cross_case(), coordinated("lead"))
+    add(1, (5, 12), cross_case(), coordinated("in_progress"))
+    misled = _CROSS_BY_SUBJECT[_MISCOORDINATED[0]]
+    add(1, (6, 14), cross_case(misled), coordinated("in_progress", misled=True))
+    add(3, (14, 62), cross_case(), coordinated("closed"))
+
+    # Another department's matter the unit handles: to that department's queue. Waiting to be
+    # accepted (the older ones past their acceptance day), accepted by a handler there or
+    # assigned by the head, replied, closed; three went to the wrong department first.
+    queue_topics = tuple(
+        topic
+        for topic in COMPLAINTS + TIP_OFFS + REPORTS
+        if topic.department in _QUEUE_HANDLERS and topic.department not in {"XBK", "XZSPK"}
+    )
+    head_topics = tuple(topic for topic in queue_topics if topic.department in _ASSIGNING_HEADS)
+
+    def to_queue(until: str, *, by_head: bool = False, misrouted=None):
+        return lambda c, r, i: _to_department(
+            maker, c, r, until=until, by_head=by_head, misrouted=misrouted
+        )
+
+    def topic_case(subject: str):
+        return lambda index: maker.case_from_topic(_topic(subject))
+
+    add(2, (0, 1), pick(queue_topics), to_queue("pending"))
+    add(2, (3, 8), pick(queue_topics), to_queue("pending"))
+    add(2, (3, 8), pick(queue_topics), to_queue("in_progress"))
+    add(1, (3, 8), pick(head_topics), to_queue("in_progress", by_head=True))
+    add(1, (6, 10), pick(queue_topics), to_queue("replied"))
+    add(3, (14, 62), pick(queue_topics), to_queue("closed"))
+    add(2, (14, 62), pick(head_topics), to_queue("closed", by_head=True))
+    for misrouted, ages, until, by_head in zip(
+        MISROUTED,
+        ((14, 40), (6, 12), (2, 4)),
+        ("closed", "in_progress", "returned"),
+        (False, True, False),
+        strict=True,
+    ):
+        add(
+            1, ages, topic_case(misrouted[0]), to_queue(until, by_head=by_head, misrouted=misrouted)
+        )
+
+    # The supervising leader's instructions: given and carried out; being carried out; asked.
+    for (subject, request, instruction), ages, until in zip(
+        LEADER_REQUESTS,
+        ((15, 40), (2, 4), (4, 10)),
+        ("closed", "pending", "in_progress"),
+        strict=True,
+    ):
+        add(
+            1,
+            ages,
+            topic_case(subject),
+            lambda c, r, i, request=request, instruction=instruction, until=until: _to_leader(
+                maker, c, r, request=request, instruction=instruction, until=until
+            ),
+        )
+
+    # Referred to someone who is away, while they are away: to the delegate; or it waits.
+    subject, reason = _TO_THE_AWAY_HEAD
+    for case, accepter, colleague, why in (
+        (maker.case_from_topic(_topic(subject)), "guoxiaofeng", "zhoujun", reason),
+        (maker.case_from_topic(_COSMETICS_COMPLAINT), "fengyan", "caolei", _TO_THE_ABSENT_HANDLER),
+    ):
+        received = maker.recent_moment(since_days=_away_since(colleague))
+        plans.append(
+            (
+                received,
+                lambda c=case, r=received, a=accepter, who=colleague, why=why: _to_the_away(
+                    maker, c, r, accepter=a, colleague=who, reason=why
+                ),
+            )
+        )
     # Reopened: the requester was not satisfied.
     add(
         5,
@@ -1430,13 +1963,34 @@ def _plan(maker: _Maker) -> list[tuple[datetime.datetime, Callable[[], Inquiry]]
     return plans
 
 
+def _notifications_settle(maker: _Maker, *, after_pk: int) -> int:
+    """The demo's notifications went out by email when they were made, and people have read
+    those older than two days (the newest stay unread, for the inbox to show).
+
+    Marking them emailed inside the seeding transaction also means the emails the services
+    queue for after the commit find nothing left to send: seeding never sends or prints one.
+    """
+    read_before = maker.now - datetime.timedelta(days=2)
+    latest = maker.now - datetime.timedelta(minutes=1)
+    notifications = list(Notification.objects.filter(pk__gt=after_pk).order_by("pk"))
+    for notification in notifications:
+        notification.emailed_at = notification.created_at
+        if notification.created_at < read_before:
+            delay = datetime.timedelta(minutes=maker.rng.randint(5, 240))
+            notification.read_at = min(notification.created_at + delay, latest)
+    Notification.objects.bulk_update(notifications, ["emailed_at", "read_at"], batch_size=500)
+    return len(notifications)
+
+
 @transaction.atomic
 def demo_cases_seed(*, now: datetime.datetime | None = None) -> int:
     """Make the demo cases unless they are there already; return how many were made."""
     if demo_cases_present():
         return 0
+    last_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     maker = _Maker(now=now or timezone.now(), calendar=work_calendar())
     # Registered in the order received, so case numbers rise with time as in an office.
     for _received, make in sorted(_plan(maker), key=lambda plan: plan[0]):
         make()
+    _notifications_settle(maker, after_pk=last_notification)
     return maker.created

@@ -17,6 +17,8 @@ from inquiries.models import (
     Department,
     Kind,
     Notice,
+    Notification,
+    Referral,
     RequiredMaterial,
     ServiceMatter,
     StaffProfile,
@@ -25,6 +27,8 @@ from inquiries.models import (
     User,
 )
 from inquiries.roles import ADMINISTRATOR, DISCIPLINE, FRONT_DESK, HANDLER
+from inquiries.services.notifications import notification_mark_read, notify
+from inquiries.services.referrals import referral_accept, referral_create
 from tests.case_helpers import at, make_bureau, make_matter, make_person, register
 from tests.factories import (
     DepartmentFactory,
@@ -712,6 +716,44 @@ def _add_cases(count):
         register(make_person(department))
 
 
+def _add_referrals(count):
+    """Referrals between fresh people and departments, every other one accepted."""
+    unit = UnitFactory()
+    for index in range(count):
+        sender_department = DepartmentFactory(parent=unit)
+        receiving = DepartmentFactory(parent=unit)
+        desk = make_person(sender_department)
+        handler = make_person(receiving, roles=("handler",))
+        referral = referral_create(
+            inquiry=register(desk),
+            by=desk,
+            target=Referral.Target.DEPARTMENT,
+            to_department=receiving,
+            reason="属于该科职责",
+        )
+        if index % 2:
+            referral_accept(referral=referral, by=handler)
+
+
+def _add_notifications(count):
+    """Notifications to fresh people about fresh cases, every other one read."""
+    department = DepartmentFactory()
+    for index in range(count):
+        desk = make_person(department)
+        case = register(desk)
+        recipient = make_person(department)
+        notify(
+            recipients=[recipient],
+            kind=Notification.Kind.CLOSED,
+            inquiry=case,
+            event_key=f"test:{case.pk}:closed",
+            actor=desk,
+            data={"number": case.number, "by": desk.get_full_name()},
+        )
+        if index % 2:
+            notification_mark_read(user=recipient)
+
+
 def _add_overrides(count):
     start = datetime.date(2031, 1, 1) + datetime.timedelta(days=CalendarOverride.objects.count())
     for offset in range(count):
@@ -732,6 +774,8 @@ def _add_phrases(count):
     [
         ("admin:inquiries_servicematter_changelist", _add_matters),
         ("admin:inquiries_inquiry_changelist", _add_cases),
+        ("admin:inquiries_referral_changelist", _add_referrals),
+        ("admin:inquiries_notification_changelist", _add_notifications),
         ("admin:inquiries_calendaroverride_changelist", _add_overrides),
         ("admin:inquiries_taboophrase_changelist", _add_phrases),
     ],
@@ -748,3 +792,189 @@ def test_catalog_rules_and_case_changelists_cost_the_same_queries_for_3_or_15_ro
     many = _changelist_queries(administrator_client, url)
 
     assert many == few
+
+
+# --- Referrals and notifications: read only ---
+
+
+@pytest.fixture
+def referred_case(bureau):
+    """A case the complaints desk sent to the licensing department, accepted there."""
+    _unit, _office, licensing, complaints = bureau
+    desk = make_person(complaints)
+    handler = make_person(licensing, roles=("handler",))
+    inquiry = register(desk, kind=Kind.COMPLAINT)
+    referral = referral_create(
+        inquiry=inquiry,
+        by=desk,
+        target=Referral.Target.DEPARTMENT,
+        to_department=licensing,
+        reason="属于行政审批科职责，请签收办理。",
+    )
+    referral_accept(referral=referral, by=handler)
+    referral.refresh_from_db()
+    return referral
+
+
+def _referral_and_notification_urls(referral, notification):
+    return [
+        reverse("admin:inquiries_referral_changelist"),
+        reverse("admin:inquiries_referral_changelist") + "?target=department&state=accepted",
+        reverse("admin:inquiries_referral_change", args=[referral.pk]),
+        reverse("admin:inquiries_referral_history", args=[referral.pk]),
+        reverse(
+            "admin:inquiries_referral_simple_history",
+            args=[referral.pk, referral.history.earliest().history_id],
+        ),
+        reverse("admin:inquiries_notification_changelist"),
+        reverse("admin:inquiries_notification_changelist") + "?read=no",
+        reverse("admin:inquiries_notification_change", args=[notification.pk]),
+    ]
+
+
+def test_administrator_can_open_every_referral_and_notification_admin_page(
+    administrator_client, referred_case
+):
+    notification = Notification.objects.filter(inquiry=referred_case.inquiry).first()
+
+    for url in _referral_and_notification_urls(referred_case, notification):
+        response = administrator_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_admin_index_lists_referrals_and_notifications(administrator_client):
+    response = administrator_client.get(reverse("admin:index"))
+
+    models = {
+        model["object_name"] for app in response.context["app_list"] for model in app["models"]
+    }
+    assert {"Referral", "Notification"} <= models
+
+
+def test_the_referral_list_shows_the_case_number_and_offers_no_add_and_no_actions(
+    administrator_client, referred_case
+):
+    response = administrator_client.get(reverse("admin:inquiries_referral_changelist"))
+
+    assert response.context["has_add_permission"] is False
+    assert response.context["action_form"] is None
+    assert list(response.context["cl"].result_list) == [referred_case]
+    assert referred_case.inquiry.number in response.content.decode()
+
+
+def test_the_referral_list_filters_by_state_and_finds_a_case_by_number(
+    administrator_client, referred_case
+):
+    url = reverse("admin:inquiries_referral_changelist")
+
+    accepted = administrator_client.get(url, {"state": Referral.State.ACCEPTED})
+    pending = administrator_client.get(url, {"state": Referral.State.PENDING})
+    found = administrator_client.get(url, {"q": referred_case.inquiry.number})
+    missed = administrator_client.get(url, {"q": "1999-000001"})
+
+    assert list(accepted.context["cl"].result_list) == [referred_case]
+    assert list(pending.context["cl"].result_list) == []
+    assert list(found.context["cl"].result_list) == [referred_case]
+    assert list(missed.context["cl"].result_list) == []
+
+
+def test_referrals_cannot_be_added_changed_deleted_or_reverted_in_the_admin(
+    administrator_client, referred_case
+):
+    add = administrator_client.get(reverse("admin:inquiries_referral_add"))
+    change = administrator_client.post(
+        reverse("admin:inquiries_referral_change", args=[referred_case.pk]),
+        {"state": Referral.State.PENDING},
+    )
+    delete = administrator_client.post(
+        reverse("admin:inquiries_referral_delete", args=[referred_case.pk]), {"post": "yes"}
+    )
+    revert = administrator_client.post(
+        reverse(
+            "admin:inquiries_referral_simple_history",
+            args=[referred_case.pk, referred_case.history.earliest().history_id],
+        ),
+        {"state": Referral.State.PENDING},
+    )
+    page = administrator_client.get(
+        reverse("admin:inquiries_referral_change", args=[referred_case.pk])
+    )
+
+    assert [add.status_code, change.status_code, delete.status_code, revert.status_code] == [
+        403,
+        403,
+        403,
+        403,
+    ]
+    referred_case.refresh_from_db()
+    assert referred_case.state == Referral.State.ACCEPTED
+    assert page.context["has_change_permission"] is False
+    assert 'name="_save"' not in page.content.decode()
+
+
+def test_a_case_page_in_the_admin_lists_its_referrals(administrator_client, referred_case):
+    response = administrator_client.get(
+        reverse("admin:inquiries_inquiry_change", args=[referred_case.inquiry_id])
+    )
+
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Referral
+    )
+    assert [form.instance for form in formset.initial_forms] == [referred_case]
+    assert "属于行政审批科职责" in response.content.decode()
+
+
+def test_the_notification_list_filters_read_and_unread(administrator_client, referred_case):
+    inquiry = referred_case.inquiry
+    told = Notification.objects.get(
+        inquiry=inquiry, recipient=inquiry.first_responder, kind=Notification.Kind.REFERRAL_ACCEPTED
+    )
+    notification_mark_read(user=inquiry.first_responder)
+    url = reverse("admin:inquiries_notification_changelist")
+
+    read = administrator_client.get(url, {"read": "yes"})
+    unread = administrator_client.get(url, {"read": "no"})
+    accepted = administrator_client.get(url, {"kind": Notification.Kind.REFERRAL_ACCEPTED})
+
+    assert list(read.context["cl"].result_list) == [told]
+    assert told not in unread.context["cl"].result_list
+    assert unread.context["cl"].result_list
+    assert list(accepted.context["cl"].result_list) == [told]
+
+
+def test_notifications_cannot_be_added_changed_or_deleted_in_the_admin(
+    administrator_client, referred_case
+):
+    notification = Notification.objects.filter(inquiry=referred_case.inquiry).first()
+
+    add = administrator_client.get(reverse("admin:inquiries_notification_add"))
+    change = administrator_client.post(
+        reverse("admin:inquiries_notification_change", args=[notification.pk]),
+        {"kind": Notification.Kind.CLOSED},
+    )
+    delete = administrator_client.post(
+        reverse("admin:inquiries_notification_delete", args=[notification.pk]), {"post": "yes"}
+    )
+    page = administrator_client.get(
+        reverse("admin:inquiries_notification_change", args=[notification.pk])
+    )
+
+    assert [add.status_code, change.status_code, delete.status_code] == [403, 403, 403]
+    notification.refresh_from_db()
+    assert notification.kind != Notification.Kind.CLOSED
+    # What happened is told in a sentence, not only as the stored data.
+    assert referred_case.inquiry.number in page.content.decode()
+
+
+def test_staff_who_may_not_see_every_case_cannot_open_referrals_or_notifications(
+    client, referred_case
+):
+    client.force_login(UserFactory(roles=[HANDLER.code], is_staff=True))
+
+    referrals = client.get(reverse("admin:inquiries_referral_changelist"))
+    notifications = client.get(reverse("admin:inquiries_notification_changelist"))
+
+    assert referrals.status_code == 403
+    assert notifications.status_code == 403

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -20,6 +21,8 @@ from inquiries.models import (
     Inquiry,
     Kind,
     Notice,
+    Notification,
+    Referral,
     RequiredMaterial,
     ServiceMatter,
     StaffProfile,
@@ -29,6 +32,7 @@ from inquiries.models import (
 )
 from inquiries.models.cases import CLOCK_RUNNING
 from inquiries.roles import ROLES
+from inquiries.services.notifications import notifications_email
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +118,7 @@ def test_demo_includes_probationary_and_contract_staff(seed):
     assert StaffProfile.EmploymentType.CONTRACT in employment
 
 
-def test_demo_has_someone_travelling_today_with_a_delegate_and_someone_on_leave(seed):
+def test_demo_has_someone_travelling_today_with_a_delegate_and_someone_on_leave_without(seed):
     seed()
     today = timezone.localdate()
 
@@ -124,6 +128,7 @@ def test_demo_has_someone_travelling_today_with_a_delegate_and_someone_on_leave(
     assert travelling.delegate.profile.department == travelling.department
     on_leave = StaffProfile.objects.get(availability=StaffProfile.Availability.ABSENT)
     assert on_leave.is_away_on(today)
+    assert on_leave.delegate is None
 
 
 def test_the_admin_account_is_staff_with_the_administrator_role(seed):
@@ -298,7 +303,10 @@ def _case_counts():
         "notices": Notice.objects.count(),
         "events": TimelineEvent.objects.count(),
         "flags": CaseFlag.objects.count(),
+        "referrals": Referral.objects.count(),
+        "notifications": Notification.objects.count(),
         "case history": Inquiry.history.count(),
+        "referral history": Referral.history.count(),
         "notice history": Notice.history.count(),
         "event history": TimelineEvent.history.count(),
     }
@@ -399,3 +407,162 @@ class TestDemoCases:
         assert _case_counts() == before
         assert f"Demo cases: 0 made now, {before['cases']} in all" in out.getvalue()
         assert "records created: 0, updated: 0" in out.getvalue()
+
+    # --- Referrals (转办 / 签收 / 退回) and notifications ---
+
+    def test_referrals_come_in_every_target_and_every_state(self):
+        assert set(Referral.objects.values_list("target", flat=True)) == set(Referral.Target.values)
+        assert set(Referral.objects.values_list("state", flat=True)) == set(Referral.State.values)
+
+    def test_some_pending_referrals_are_past_their_acceptance_day(self):
+        pending = Referral.objects.filter(state=Referral.State.PENDING)
+        today = timezone.localdate()
+
+        assert pending.filter(accept_due__lt=today).exists()
+        assert pending.filter(accept_due__gte=today).exists()
+
+    def test_department_referrals_are_accepted_by_a_handler_there_or_assigned_by_the_head(self):
+        accepted = Referral.objects.filter(
+            target=Referral.Target.DEPARTMENT, state=Referral.State.ACCEPTED
+        ).select_related("to_user__profile", "to_department", "assigned_by")
+
+        assert accepted.filter(assigned_by__isnull=True).exists()
+        assigned = accepted.filter(assigned_by__isnull=False)
+        assert assigned.exists()
+        for referral in accepted:
+            assert referral.to_user.profile.department == referral.to_department
+        for referral in assigned:
+            assert referral.assigned_by == referral.to_department.head
+
+    def test_returned_referrals_say_why_and_on_what_basis_and_went_back(self):
+        returned = Referral.objects.filter(state=Referral.State.RETURNED)
+
+        assert returned.count() >= 3
+        for referral in returned:
+            assert referral.return_reason.startswith("不属于本科")
+            assert "依据《" in referral.return_reason
+            assert referral.decided_by and referral.decided_at
+        # Sent on to the right department afterwards, and one still with whoever sent it.
+        later = Referral.objects.filter(
+            inquiry__in=returned.values("inquiry"), state=Referral.State.ACCEPTED
+        )
+        assert later.exists()
+        assert Inquiry.objects.filter(
+            referrals__in=returned, status=Status.IN_PROGRESS, current_holder__isnull=False
+        ).exists()
+
+    def test_a_referral_to_someone_away_went_to_their_delegate(self):
+        referral = Referral.objects.select_related("intended_user__profile").get(
+            intended_user__isnull=False
+        )
+
+        away = referral.intended_user.profile
+        assert away.is_away_on(timezone.localdate(referral.created_at))
+        assert referral.to_user == away.delegate
+        assert not referral.waiting_for_absent
+
+    def test_a_referral_to_someone_away_with_no_delegate_waits_and_the_responder_is_told(self):
+        referral = Referral.objects.select_related("to_user__profile", "inquiry").get(
+            waiting_for_absent=True
+        )
+
+        assert referral.state == Referral.State.PENDING
+        assert referral.to_user.profile.delegate is None
+        assert referral.to_user.profile.is_away_on(timezone.localdate(referral.created_at))
+        assert referral.inquiry.status == Status.REFERRED
+        assert Notification.objects.filter(
+            kind=Notification.Kind.HANDLER_ABSENT,
+            recipient=referral.inquiry.first_responder,
+            inquiry=referral.inquiry,
+        ).exists()
+
+    def test_the_office_named_a_lead_and_a_contributing_department(self):
+        contribution = Referral.objects.filter(
+            target=Referral.Target.CONTRIBUTION, state=Referral.State.ACCEPTED
+        ).first()
+
+        assert contribution is not None
+        assert not contribution.is_lead
+        assert contribution.from_department.is_office
+        inquiry = contribution.inquiry
+        lead = inquiry.referrals.get(
+            target=Referral.Target.DEPARTMENT, is_lead=True, state=Referral.State.ACCEPTED
+        )
+        assert lead.to_department != contribution.to_department
+        assert inquiry.referrals.filter(target=Referral.Target.OFFICE).exists()
+        # The contributing department added its part; the case stayed with the lead.
+        assert inquiry.events.filter(
+            kind=TimelineEvent.Kind.NOTE, actor=contribution.decided_by
+        ).exists()
+        assert inquiry.current_holder == lead.to_user
+
+    def test_the_supervising_leader_was_asked_for_instructions(self):
+        asked = Referral.objects.filter(target=Referral.Target.LEADER).select_related(
+            "to_user", "from_user__profile__department"
+        )
+
+        assert {referral.state for referral in asked} >= {
+            Referral.State.PENDING,
+            Referral.State.ACCEPTED,
+        }
+        for referral in asked:
+            department = referral.from_user.profile.department
+            assert referral.to_user == department.supervising_leader
+            assert referral.reason
+
+    def test_a_case_withdrawn_while_the_office_coordinated_has_its_referral_withdrawn(self):
+        withdrawn = Referral.objects.get(state=Referral.State.WITHDRAWN)
+
+        assert withdrawn.target == Referral.Target.OFFICE
+        assert withdrawn.inquiry.status == Status.CLOSED
+
+    def test_no_closed_case_has_a_referral_still_waiting(self):
+        assert not Referral.objects.filter(
+            state=Referral.State.PENDING, inquiry__status=Status.CLOSED
+        ).exists()
+
+    def test_the_first_responder_closed_every_case(self):
+        closings = TimelineEvent.objects.filter(
+            kind=TimelineEvent.Kind.STATUS, to_status=Status.CLOSED
+        ).select_related("inquiry")
+
+        assert closings.count() >= 100
+        for event in closings:
+            assert event.actor_id == event.inquiry.first_responder_id, event.inquiry.number
+
+    def test_referral_times_are_in_the_past_and_in_order(self):
+        now = timezone.now()
+
+        for referral in Referral.objects.select_related("inquiry"):
+            assert referral.inquiry.received_at <= referral.created_at < now
+            if referral.decided_at:
+                assert referral.created_at <= referral.decided_at < now
+        assert not Referral.history.filter(history_date__gt=now).exists()
+
+    def test_notifications_were_made_by_the_services_and_count_as_emailed(self):
+        notifications = Notification.objects.all()
+
+        assert notifications.count() >= 100
+        kinds = set(notifications.values_list("kind", flat=True))
+        assert {
+            Notification.Kind.REFERRAL_RECEIVED,
+            Notification.Kind.REFERRAL_TO_DEPARTMENT,
+            Notification.Kind.REFERRAL_ACCEPTED,
+            Notification.Kind.REFERRAL_RETURNED,
+            Notification.Kind.HANDLER_ABSENT,
+            Notification.Kind.COORDINATION,
+            Notification.Kind.REPLIED,
+            Notification.Kind.CLOSED,
+        } <= kinds
+        for notification in notifications:
+            assert notification.emailed_at == notification.created_at
+            assert notification.read_at is None or notification.read_at > notification.created_at
+        # The newest wait unread; the older ones were read.
+        assert notifications.filter(read_at__isnull=True).exists()
+        assert notifications.filter(read_at__isnull=False).exists()
+
+    def test_the_emails_queued_while_seeding_find_nothing_to_send(self):
+        ids = list(Notification.objects.values_list("pk", flat=True))
+
+        assert notifications_email(ids=ids) == 0
+        assert mail.outbox == []

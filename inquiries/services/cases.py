@@ -607,6 +607,13 @@ def inquiry_close(
         if feedback_at > timezone.now() + datetime.timedelta(minutes=5):
             raise InquiryError(_("The feedback time cannot be in the future."), code="future")
     now = timezone.now()
+    # A case closed while a referral still waits (e.g. the office had not coordinated yet):
+    # nobody is to accept it any more, so it leaves the queues as withdrawn.
+    for waiting in inquiry.referrals.filter(state=Referral.State.PENDING):
+        waiting.state = Referral.State.WITHDRAWN
+        waiting.decided_at = now
+        waiting.decided_by = by
+        waiting.save()
     inquiry = inquiry_transition(
         inquiry=inquiry,
         by=by,

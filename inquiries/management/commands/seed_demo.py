@@ -5,6 +5,11 @@ Safe to run again: departments are matched by code, people by username, catalog 
 code and their materials by name; an object is saved only when a demo value differs (so no
 empty history rows), roles are only ever added, and a password is set only when the account
 is created, never reset. The cases are made once: a run that finds them makes none.
+
+The cases are made through the services, so they bring their referrals and notifications. No
+email goes out while seeding, whatever the email backend: the demo's notifications are marked
+as emailed when they were made, so the emails queued for after the commit find nothing to send
+(see `inquiries.demo_cases`).
 """
 
 import datetime
