@@ -1,9 +1,12 @@
 """The main navigation: each entry shows only to users who may use it."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from inquiries.context_processors import case_counts_of
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,9 @@ class NavItem:
     requires: str | None = None
     # The paths this item stands for, when more than its own URL (e.g. every register).
     section: str | None = None
+    # A count shown beside the label: the name of an attribute of the request's case counts
+    # (inquiries.context_processors.CaseCounts), e.g. the referrals waiting for the user.
+    badge: str | None = None
 
     def visible_to(self, user) -> bool:
         if self.requires is None:
@@ -27,6 +33,12 @@ NAV_ITEMS = (
     NavItem(_("Home"), "home"),
     NavItem(_("Register"), "inquiries:intake_visit", "inquiries.register_inquiry"),
     NavItem(_("My cases"), "inquiries:my_cases", "inquiries.register_inquiry"),
+    NavItem(
+        _("Referrals"),
+        "inquiries:referral_inbox",
+        "inquiries.register_inquiry",
+        badge="referrals_waiting",
+    ),
     NavItem(
         _("Registers"),
         "inquiries:phone_register",
@@ -43,6 +55,11 @@ NAV_ITEMS = (
 )
 
 
+def _badge(request, name: str) -> int | None:
+    counts = case_counts_of(request)
+    return getattr(counts, name) if counts is not None else None
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -53,7 +70,11 @@ def navigation(request):
         if item.visible_to(user):
             url = reverse(item.url_name)
             prefix = item.section or url
-            items.append({"label": item.label, "url": url, "prefix": prefix, "active": False})
+            # Read when the template shows it, so a page fragment costs no query.
+            count = partial(_badge, request, item.badge) if item.badge else None
+            items.append(
+                {"label": item.label, "url": url, "prefix": prefix, "active": False, "count": count}
+            )
     # The current page belongs to the item with the longest matching path: /cases/new/ is
     # "Register", not also "My cases" (/cases/).
     matches = [i for i in items if current == i["url"] or current.startswith(i["prefix"])]

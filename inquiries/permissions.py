@@ -63,6 +63,14 @@ def inquiry_visibility_q(user: User) -> Q | None:
             q |= Q(handling_department_id__in=led) | Q(receiving_department_id__in=led)
     if user.has_perm("inquiries.coordinate_inquiry"):
         q |= Q(status=Status.COORDINATING)
+        if profile is not None:
+            # The office follows up the cases it was asked to coordinate once it has named
+            # the lead department (the case is no longer "coordinating" then).
+            q |= Exists(
+                referrals.filter(
+                    target=Referral.Target.OFFICE, to_department_id=profile.department_id
+                )
+            )
     return q
 
 
@@ -114,6 +122,9 @@ def inquiry_actions(
             actions |= {START_HANDLING, RETURN_REFERRAL}
         if pending.to_user_id is None and pending.to_department.head_id == user.pk:
             actions |= {START_HANDLING, ASSIGN_REFERRAL}
+        elif pending.waiting_for_absent and pending.to_department.head_id == user.pk:
+            # Its person is away with no delegate: only the head can give it to someone.
+            actions.add(ASSIGN_REFERRAL)
     if status == Status.COORDINATING and user.has_perm("inquiries.coordinate_inquiry"):
         actions.add(COORDINATE)
     if is_holder and Status.REPLIED in allowed:

@@ -13,6 +13,7 @@ ADMIN = reverse("admin:index")
 CASE_WORK = [
     reverse("inquiries:intake_visit"),
     reverse("inquiries:my_cases"),
+    reverse("inquiries:referral_inbox"),
     reverse("inquiries:phone_register"),
 ]
 
@@ -90,6 +91,7 @@ def test_anonymous_users_are_sent_to_login(client, db, url):
     [
         ("inquiries:intake_visit", "inquiries:intake_visit"),
         ("inquiries:my_cases", "inquiries:my_cases"),
+        ("inquiries:referral_inbox", "inquiries:referral_inbox"),
         ("inquiries:visit_register", "inquiries:phone_register"),
     ],
 )
@@ -99,3 +101,53 @@ def test_exactly_one_item_is_current_on_case_pages(client, make_staff, path, exp
     items = client.get(reverse(path)).context["nav_items"]
 
     assert [item["url"] for item in items if item["active"]] == [reverse(expected)]
+
+
+def test_no_item_is_current_on_the_notifications_page(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    items = client.get(reverse("inquiries:notifications")).context["nav_items"]
+
+    assert not any(item["active"] for item in items)
+
+
+def test_only_the_referrals_item_carries_a_count(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    items = client.get(reverse("home")).context["nav_items"]
+
+    assert [item["url"] for item in items if item["count"]] == [reverse("inquiries:referral_inbox")]
+
+
+def test_without_the_counts_context_processor_the_badge_is_empty_and_costs_nothing(
+    client, make_staff, settings
+):
+    options = settings.TEMPLATES[0]["OPTIONS"]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **options,
+                "context_processors": [
+                    name
+                    for name in options["context_processors"]
+                    if name != "inquiries.context_processors.case_counts"
+                ],
+            },
+        }
+    ]
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    response = client.get(reverse("home"))
+
+    referrals = next(i for i in response.context["nav_items"] if i["count"])
+    assert referrals["count"]() is None
+    assert 'class="badge"' not in response.content.decode()
+
+
+def test_the_header_links_to_the_notifications(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk"]))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("inquiries:notifications")}"' in html
