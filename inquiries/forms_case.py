@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from inquiries.models import Department, FeedbackMethod, Inquiry, Path, RequiredMaterial, User
+from inquiries.models import (
+    Department,
+    FeedbackMethod,
+    Inquiry,
+    Path,
+    Referral,
+    RequiredMaterial,
+    User,
+)
 from inquiries.selectors import department_resolve
 from inquiries.services import default_feedback_method, department_directions
 from inquiries.text import normalize_text
@@ -28,7 +36,10 @@ class StaleForm(Exception):
 
 
 class CaseActionForm(forms.Form):
-    """Every action form: the hidden version of the case the user saw."""
+    """Every action form: the hidden version of the case the user saw.
+
+    `referral` is the referral the action decides (accept, return, assign), if any.
+    """
 
     error_messages = {
         "stale": _(
@@ -36,14 +47,20 @@ class CaseActionForm(forms.Form):
             "Your input was kept below; please review the case and submit again."
         ),
     }
+    # Forms that share field names with another form on the case page get ids of their own.
+    id_format = "id_%s"
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, inquiry: Inquiry, user: User, **kwargs):
+    def __init__(
+        self, *args, inquiry: Inquiry, user: User, referral: Referral | None = None, **kwargs
+    ):
         self.inquiry = inquiry
         self.user = user
+        self.referral = referral
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", inquiry.version)
+        kwargs.setdefault("auto_id", self.id_format)
         super().__init__(*args, **kwargs)
 
     def check_version(self) -> None:
@@ -88,6 +105,69 @@ class ColleagueChoiceField(forms.ModelChoiceField):
                     "name": profile.delegate.get_full_name()
                 }
         return label
+
+
+def colleague_field_setup(
+    field: ColleagueChoiceField, *, department_id: int | None, exclude: User | None
+) -> None:
+    """Offer the active staff of one department (away ones marked, with their delegate).
+
+    Validation accepts any active staff member, so that a wrong choice gets the service's own
+    explanation; the list offers only the sensible ones.
+    """
+    field.queryset = User.objects.filter(is_active=True, profile__isnull=False).select_related(
+        "profile", "profile__delegate"
+    )
+    people = field.queryset.filter(profile__department_id=department_id)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    people = people.order_by("-profile__rank", "full_name", "username")
+    field.widget.choices = [("", "---------")] + [
+        (user.pk, field.label_from_instance(user)) for user in people
+    ]
+
+
+def department_options(*, exclude_id: int | None = None) -> list[Department]:
+    """The departments a datalist offers, in the order of the organisation chart.
+
+    Typing filters the browser's own datalist by name, code, initials and keywords (no
+    JavaScript needed); `DepartmentTextField` resolves what was typed.
+    """
+    departments = Department.objects.filter(is_active=True).exclude(level=Department.Level.UNIT)
+    if exclude_id is not None:
+        departments = departments.exclude(pk=exclude_id)
+    return list(departments.order_by("sort_order", "code"))
+
+
+class DepartmentTextField(forms.CharField):
+    """A department typed or picked from a datalist ("CODE name", a name, keyword or pinyin
+    initials); cleans to the one `Department` it means, or None when left blank."""
+
+    default_error_messages = {
+        "department_unknown": _("No department matches this; check the directory."),
+        "department_unclear": _("Several departments match this; pick one from the list."),
+    }
+
+    def __init__(self, *, datalist: str, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text", _("Type its name, code, a duty keyword or pinyin initials, e.g. bgs.")
+        )
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": datalist, "autocomplete": "off"})
+        )
+        self.datalist = datalist
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        matches = department_resolve(text=text)
+        if len(matches) != 1:
+            code = "department_unclear" if matches else "department_unknown"
+            raise ValidationError(self.error_messages[code], code=code)
+        return matches[0]
 
 
 class DecidePathForm(CaseActionForm):
@@ -211,28 +291,12 @@ class DecidePathForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         profile = getattr(self.user, "profile", None)
         own_department_id = profile.department_id if profile else None
-        # Validation accepts any active staff member or department, so that a wrong choice
-        # gets the service's own explanation; the lists offer only the sensible ones.
-        colleague_field = self.fields["colleague"]
-        colleague_field.queryset = User.objects.filter(
-            is_active=True, profile__isnull=False
-        ).select_related("profile", "profile__delegate")
-        colleagues = colleague_field.queryset.filter(profile__department_id=own_department_id)
-        colleagues = colleagues.exclude(pk=self.user.pk).order_by(
-            "-profile__rank", "full_name", "username"
+        colleague_field_setup(
+            self.fields["colleague"], department_id=own_department_id, exclude=self.user
         )
-        colleague_field.widget.choices = [("", "---------")] + [
-            (user.pk, colleague_field.label_from_instance(user)) for user in colleagues
-        ]
         department_field = self.fields["department"]
-        # The list offers the other departments; typing filters it by name, code, initials
-        # and keywords (the browser's own datalist: no JavaScript needed).
-        self.department_options = list(
-            Department.objects.filter(is_active=True)
-            .exclude(level=Department.Level.UNIT)
-            .exclude(pk=own_department_id)
-            .order_by("sort_order", "code")
-        )
+        # The list offers the other departments.
+        self.department_options = department_options(exclude_id=own_department_id)
         # With htmx, choosing a department shows what the requester will be told.
         department_field.widget.attrs.update(
             {
@@ -330,8 +394,234 @@ class DisclosureForm(CaseActionForm):
     pass
 
 
-class StartHandlingForm(CaseActionForm):
-    pass
+# --- Referrals (转办 / 签收 / 退回 / 指派 / 协调) ----------------------------------------------
+
+
+class ReferralDecisionForm(CaseActionForm):
+    """Accept, return or assign: names the referral the page showed, so a decision never lands
+    on a newer referral the user has not seen (the service refuses one already decided)."""
+
+    referral = forms.ModelChoiceField(
+        queryset=Referral.objects.none(), widget=forms.HiddenInput, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["referral"]
+        field.queryset = Referral.objects.filter(inquiry=self.inquiry).select_related(
+            "inquiry", "to_department", "to_user", "from_user", "decided_by"
+        )
+        if self.referral is not None:
+            self.initial.setdefault("referral", self.referral.pk)
+
+    def referral_to_decide(self) -> Referral | None:
+        """The referral posted, else the one the page offers now."""
+        return self.cleaned_data.get("referral") or self.referral
+
+
+class StartHandlingForm(ReferralDecisionForm):
+    """签收: no fields but the referral; accepting is one press."""
+
+
+class ReturnReferralForm(ReferralDecisionForm):
+    id_format = "id_return_%s"
+
+    reason = forms.CharField(
+        label=_("Why it is returned"),
+        widget=_textarea(),
+        help_text=_(
+            "E.g. not your remit, and on what basis: the rule or the duties that assign it "
+            "elsewhere. The case goes back to whoever referred it."
+        ),
+    )
+
+
+class AssignReferralForm(ReferralDecisionForm):
+    """The department head gives a referral in the department's queue to one member."""
+
+    id_format = "id_assign_%s"
+
+    assignee = ColleagueChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        help_text=_("Staff who are away are marked, with their delegate."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        department_id = self.referral.to_department_id if self.referral else None
+        colleague_field_setup(self.fields["assignee"], department_id=department_id, exclude=None)
+
+
+class ReferTarget:
+    """Where a case can be referred from the case page (contributions only come from the
+    office's coordination)."""
+
+    CHOICES = (
+        (Referral.Target.COLLEAGUE, _("A colleague in my department")),
+        (Referral.Target.DEPARTMENT, _("Another department's queue")),
+        (Referral.Target.OFFICE, _("The office, to coordinate (unclear or cross-department)")),
+        (Referral.Target.LEADER, _("My supervising leader, for instructions")),
+    )
+    HINTS = {
+        Referral.Target.COLLEAGUE: _(
+            "The colleague who handles this. If they are away, their delegate gets it; with no "
+            "delegate it waits and the department head is told."
+        ),
+        Referral.Target.DEPARTMENT: _(
+            "The department's queue: any of its handlers accepts it, or its head assigns it."
+        ),
+        Referral.Target.OFFICE: _(
+            "The office coordinates and names the lead department (and any contributing ones)."
+        ),
+        Referral.Target.LEADER: _(
+            "When the handler is away long or the responsibility is unclear: say what you need "
+            "instructions on."
+        ),
+    }
+
+
+class ReferForm(CaseActionForm):
+    """转办: hand the work on; the first responder stays responsible and is told each step."""
+
+    id_format = "id_refer_%s"
+    error_messages = {
+        **CaseActionForm.error_messages,
+        "colleague": _("Choose the colleague who handles this."),
+        "department": _("Choose the department that handles this."),
+        "leader_reason": _("Say what you need the leader's instructions on."),
+    }
+
+    target = forms.ChoiceField(
+        label=_("Refer to"), choices=ReferTarget.CHOICES, widget=forms.RadioSelect
+    )
+    colleague = ColleagueChoiceField(
+        label=_("Colleague who handles it"), queryset=User.objects.none(), required=False
+    )
+    department = DepartmentTextField(
+        label=_("Department that handles it"),
+        datalist="refer-department-options",
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why it is referred"),
+        widget=_textarea(2),
+        required=False,
+        help_text=_("For the leader: what you need instructions on."),
+    )
+    told = forms.CharField(
+        label=_("What the requester was told"),
+        widget=_textarea(2),
+        required=False,
+        help_text=_("E.g. who handles it now and when they will hear back."),
+    )
+
+    # Which fields belong to which target, in the order they are shown.
+    TARGET_FIELDS = {
+        Referral.Target.COLLEAGUE: ("colleague",),
+        Referral.Target.DEPARTMENT: ("department",),
+        Referral.Target.OFFICE: (),
+        Referral.Target.LEADER: (),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = getattr(self.user, "profile", None)
+        own_department_id = profile.department_id if profile else None
+        colleague_field_setup(
+            self.fields["colleague"], department_id=own_department_id, exclude=self.user
+        )
+        self.department_options = department_options(exclude_id=own_department_id)
+
+    def target_fieldsets(self) -> list[dict]:
+        """One group per target: its radio button, what it means, and its own fields."""
+        radios = {str(radio.data["value"]): radio for radio in self["target"]}
+        return [
+            {
+                "target": target,
+                "label": label,
+                "hint": ReferTarget.HINTS[target],
+                "radio": radios[target],
+                "fields": [self[name] for name in self.TARGET_FIELDS[target]],
+            }
+            for target, label in ReferTarget.CHOICES
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("target")
+        if target != Referral.Target.DEPARTMENT and "department" in self._errors:
+            # Typed under another target and then abandoned: not used, so not an error.
+            del self._errors["department"]
+            cleaned["department"] = None
+        if target == Referral.Target.COLLEAGUE and not cleaned.get("colleague"):
+            self.add_error("colleague", self.error_messages["colleague"])
+        elif target == Referral.Target.DEPARTMENT and not cleaned.get("department"):
+            if "department" not in self.errors:
+                self.add_error("department", self.error_messages["department"])
+        elif target == Referral.Target.LEADER and not cleaned.get("reason"):
+            self.add_error("reason", self.error_messages["leader_reason"])
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """The arguments of `referral_create` from the chosen target's fields only."""
+        data = self.cleaned_data
+        target = data["target"]
+        return {
+            "target": target,
+            "to_user": data["colleague"] if target == Referral.Target.COLLEAGUE else None,
+            "to_department": (data["department"] if target == Referral.Target.DEPARTMENT else None),
+            "reason": data["reason"],
+            "told": data["told"],
+            "expected_version": data["version"],
+        }
+
+
+class DepartmentCheckboxes(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CoordinateForm(CaseActionForm):
+    """协调: the office names the lead department and any contributing ones."""
+
+    id_format = "id_coordinate_%s"
+
+    lead = DepartmentTextField(label=_("Lead department"), datalist="coordinate-department-options")
+    contributors = DepartmentCheckboxes(
+        label=_("Contributing departments"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "They accept their part and add their input; the lead department replies. The lead "
+            "is left out of this list if ticked."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note to the departments"),
+        widget=_textarea(2),
+        required=False,
+        help_text=_("E.g. what each department is to look into."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_options = department_options()
+        self.fields["contributors"].queryset = (
+            Department.objects.filter(is_active=True)
+            .exclude(level=Department.Level.UNIT)
+            .order_by("sort_order", "code")
+        )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "lead": data["lead"],
+            "contributors": list(data["contributors"]),
+            "note": data["note"],
+            "expected_version": data["version"],
+        }
 
 
 class NoticeForm(CaseActionForm):

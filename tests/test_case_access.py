@@ -20,6 +20,10 @@ ACTION_URLS = (
     "case_send_back",
     "case_reopen",
     "case_add_note",
+    "case_refer",
+    "case_return_referral",
+    "case_assign_referral",
+    "case_coordinate",
 )
 
 
@@ -106,10 +110,27 @@ def test_visible_but_not_allowed_is_403_and_changes_nothing(client, org, referre
     # The head may read the case but it is not hers to close or to take up.
     client.force_login(org.head)
 
-    for name in ("case_close", "case_start", "case_reply", "case_record_disclosure"):
+    for name in (
+        "case_close",
+        "case_start",
+        "case_reply",
+        "case_record_disclosure",
+        "case_refer",
+        "case_return_referral",
+        "case_assign_referral",
+        "case_coordinate",
+    ):
         response = client.post(
             case_url(name, referred_case),
-            {"version": referred_case.version, "result": "x", "reply": "x"},
+            {
+                "version": referred_case.version,
+                "result": "x",
+                "reply": "x",
+                "reason": "x",
+                "target": "office",
+                "assignee": org.away.pk,
+                "lead": org.food.code,
+            },
         )
         assert response.status_code == 403, name
     referred_case.refresh_from_db()

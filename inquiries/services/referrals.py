@@ -21,7 +21,7 @@ from inquiries.models import (
     TimelineEvent,
     User,
 )
-from inquiries.permissions import REFERABLE, referral_may_decide
+from inquiries.permissions import REFERABLE, referral_may_decide, supervised_department_ids
 from inquiries.services.core import (
     InquiryError,
     check_expected_version,
@@ -291,8 +291,10 @@ def referral_create(
 def _lock_referral(referral: Referral) -> tuple[Referral, Inquiry]:
     # Case first, then referral: every service locks in this order, so none deadlock.
     inquiry = inquiry_lock(referral.inquiry)
+    # Lock the referral row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that the optional `to_user` brings in.
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("to_user", "to_department", "from_user", "from_department")
         .get(pk=referral.pk)
     )
@@ -317,7 +319,9 @@ def referral_accept(*, referral: Referral, by: User, assignee: User | None = Non
     holder = by
     if assignee is not None:
         department = referral.to_department
-        if department.head_id != by.pk and not by.has_perm("inquiries.supervise_inquiry"):
+        # Its head, or whoever leads it from above (a supervising leader): not the head of
+        # another department, although heads hold the supervise permission too.
+        if department.head_id != by.pk and department.pk not in supervised_department_ids(by):
             raise InquiryError(
                 _("Only the department's head can assign its referrals."), code="not_head"
             )

@@ -6,6 +6,7 @@ a message. A rule the service refuses (`InquiryError`) re-renders the case page 
 user's input and the message; nothing is saved.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -24,22 +25,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inquiries import permissions, services
 from inquiries.forms_case import (
+    AssignReferralForm,
     CaseActionForm,
     CloseForm,
+    CoordinateForm,
     DecidePathForm,
     DisclosureForm,
     MaterialsCompleteForm,
     NoteForm,
     NoticeForm,
+    ReferForm,
     ReopenForm,
     ReplyForm,
+    ReturnReferralForm,
     SendBackForm,
     StaleForm,
     StartHandlingForm,
 )
-from inquiries.models import Department, Inquiry, Path, Status
+from inquiries.models import Department, Inquiry, Path, Referral, Status, User
 from inquiries.selectors import department_resolve, inquiry_get_for_user
-from inquiries.workdays import deadline_state, work_calendar
+from inquiries.services import referrals as referral_services
+from inquiries.workdays import WorkCalendar, deadline_state, work_calendar
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,44 @@ class ActionPanel:
 ACTION_PANELS: dict[str, ActionPanel] = {
     permissions.START_HANDLING: ActionPanel(
         StartHandlingForm,
-        gettext_lazy("Take up this case"),
-        gettext_lazy("Start handling"),
+        gettext_lazy("Accept the referral"),
+        gettext_lazy("Accept"),
         "inquiries:case_start",
-        intro=gettext_lazy("This case was passed to you. Take it up, then handle it and reply."),
+        intro=gettext_lazy(
+            "This case was referred to you or your department. Accept it to handle it; if it "
+            "is not yours to handle, return it with the reason."
+        ),
+    ),
+    permissions.ASSIGN_REFERRAL: ActionPanel(
+        AssignReferralForm,
+        gettext_lazy("Assign to a member of the department"),
+        gettext_lazy("Assign"),
+        "inquiries:case_assign_referral",
+        intro=gettext_lazy(
+            "As the department's head you may give this referral to one of its staff: it is "
+            "accepted in their name and they are told at once."
+        ),
+    ),
+    permissions.RETURN_REFERRAL: ActionPanel(
+        ReturnReferralForm,
+        gettext_lazy("Return the referral"),
+        gettext_lazy("Return"),
+        "inquiries:case_return_referral",
+        intro=gettext_lazy(
+            "Not yours to handle? Return it with the reason; it goes back to whoever referred "
+            "it, and the first responder is told."
+        ),
+    ),
+    permissions.COORDINATE: ActionPanel(
+        CoordinateForm,
+        gettext_lazy("Coordinate"),
+        gettext_lazy("Name the lead department"),
+        "inquiries:case_coordinate",
+        body="inquiries/_case_coordinate_fields.html",
+        intro=gettext_lazy(
+            "Name the department that leads on this case, and any that contribute. The lead "
+            "department accepts it from its queue."
+        ),
     ),
     permissions.MATERIALS_COMPLETE: ActionPanel(
         MaterialsCompleteForm,
@@ -94,6 +134,17 @@ ACTION_PANELS: dict[str, ActionPanel] = {
     ),
     permissions.REPLY: ActionPanel(
         ReplyForm, gettext_lazy("Reply"), gettext_lazy("Record the reply"), "inquiries:case_reply"
+    ),
+    permissions.REFER: ActionPanel(
+        ReferForm,
+        gettext_lazy("Refer the case"),
+        gettext_lazy("Refer"),
+        "inquiries:case_refer",
+        body="inquiries/_case_refer_fields.html",
+        intro=gettext_lazy(
+            "Hand the work to someone else. The first responder stays responsible and is told "
+            "when it is accepted or returned."
+        ),
     ),
     permissions.CLOSE: ActionPanel(
         CloseForm,
@@ -135,18 +186,100 @@ ACTION_PANELS: dict[str, ActionPanel] = {
     ),
 }
 
+# The actions that decide a referral: their forms name the referral they decide.
+REFERRAL_DECISIONS = frozenset(
+    {permissions.START_HANDLING, permissions.RETURN_REFERRAL, permissions.ASSIGN_REFERRAL}
+)
+CONTRIBUTION_INTRO = gettext_lazy(
+    "Your department is asked to contribute to this case; the lead department handles it and "
+    "replies. Accept your part, then add your department's input as notes."
+)
 
-def _next_steps(inquiry: Inquiry, actions: frozenset[str]) -> set[str]:
+
+# --- Referrals on the case page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseReferrals:
+    """The case's referrals, loaded once per request, and what they let the user do."""
+
+    chain: list[Referral]
+    # The lead referral still waiting to be accepted (the newest, as the services see it).
+    pending_lead: Referral | None
+    # The pending referral this user may decide now: the lead one, else a contribution.
+    mine: Referral | None
+    actions: frozenset[str]
+
+    @property
+    def mine_is_contribution(self) -> bool:
+        return self.mine is not None and not self.mine.is_lead
+
+
+def _case_referrals(inquiry: Inquiry, user: User) -> CaseReferrals:
+    """Load the referrals once (with everyone the chain names) and work out the actions.
+
+    A contributing department's staff may also accept or return their own part; who decides
+    a referral is `permissions.referral_may_decide`.
+    """
+    chain = list(
+        inquiry.referrals.select_related(
+            "from_user",
+            "from_department",
+            "to_user",
+            "to_department",
+            "intended_user",
+            "decided_by",
+            "assigned_by",
+        ).order_by("created_at", "pk")
+    )
+    pending = [referral for referral in chain if referral.is_pending]
+    pending_lead = next((r for r in reversed(pending) if r.is_lead), None)
+    actions = permissions.inquiry_actions(user, inquiry, pending=pending_lead)
+    mine = pending_lead if actions & REFERRAL_DECISIONS else None
+    if mine is None and inquiry.is_open:
+        mine = next(
+            (
+                referral
+                for referral in pending
+                if not referral.is_lead and permissions.referral_may_decide(referral, user)
+            ),
+            None,
+        )
+        if mine is not None:
+            actions |= {permissions.START_HANDLING, permissions.RETURN_REFERRAL}
+    return CaseReferrals(chain=chain, pending_lead=pending_lead, mine=mine, actions=actions)
+
+
+def _overdue_referrals(
+    referrals: CaseReferrals, calendar: WorkCalendar | None, today: datetime.date
+) -> set[int]:
+    """The pending referrals not accepted by their date (签收时限): overdue for acceptance."""
+    return {
+        referral.pk
+        for referral in referrals.chain
+        if referral.is_pending
+        and calendar is not None
+        and deadline_state(calendar, deadline=referral.accept_due, today=today).is_overdue
+    }
+
+
+def _next_steps(inquiry: Inquiry, actions: frozenset[str], user: User) -> set[str]:
     """The actions the case most likely needs now: their panels open, the others stay folded."""
     steps = set()
-    if inquiry.status in {Status.REGISTERED, Status.REOPENED} or not inquiry.path:
+    # The path is the first responder's call; whoever accepted a referral handles and replies.
+    undecided = inquiry.status in {Status.REGISTERED, Status.REOPENED} or (
+        not inquiry.path and inquiry.first_responder_id == user.pk
+    )
+    if undecided and permissions.DECIDE_PATH in actions:
         steps.add(permissions.DECIDE_PATH)
         if inquiry.matter_id:
             # A catalog matter: checking the requester's papers comes first (一次性告知).
             steps.add(permissions.ISSUE_NOTICE)
     else:
         preference = [
+            permissions.ASSIGN_REFERRAL,
             permissions.START_HANDLING,
+            permissions.COORDINATE,
             permissions.MATERIALS_COMPLETE,
             permissions.REPLY,
             permissions.CLOSE,
@@ -164,18 +297,22 @@ def _unit_of(department: Department | None) -> Department | None:
     return node
 
 
-def _deadline_context(inquiry: Inquiry) -> dict:
+def _deadline_context(inquiry: Inquiry, calendar: WorkCalendar | None) -> dict:
     """What the page says about time: days left, overdue, or the clock stopped."""
     if inquiry.status == Status.CLOSED:
         return {"deadline_kind": "closed"}
     if inquiry.status == Status.AWAITING_MATERIALS:
         return {"deadline_kind": "stopped"}
     today = timezone.localdate()
-    state = deadline_state(work_calendar(), deadline=inquiry.deadline, today=today)
+    state = deadline_state(calendar, deadline=inquiry.deadline, today=today)
     context = {"deadline_kind": "running", "deadline_state": state}
     if inquiry.notice_due and inquiry.matter_id:
         context["notice_overdue"] = inquiry.notice_due < today
     return context
+
+
+def _form_referral(action: str, referrals: CaseReferrals) -> Referral | None:
+    return referrals.mine if action in REFERRAL_DECISIONS else None
 
 
 def _case_page(
@@ -190,29 +327,56 @@ def _case_page(
 ):
     """Render the case page; `bound` holds the form the user just submitted, errors and all."""
     bound = bound or {}
-    actions = permissions.inquiry_actions(request.user, inquiry)
+    referrals = _case_referrals(inquiry, request.user)
+    actions = referrals.actions
+    if failed_action and failed_action not in actions:
+        # The case moved on while the service ran (someone accepted the referral a moment
+        # earlier, say): the form is gone from the page, so its message is shown on top.
+        form = bound.get(failed_action)
+        if form is not None and not error:
+            error = " ".join(form.non_field_errors())
+        failed_action = ""
     # Open: the likely next step, the failed form, and the disclosure reminder (one button).
-    open_actions = _next_steps(inquiry, actions) | {failed_action, permissions.RECORD_DISCLOSURE}
-    panels = [
-        {
-            "action": action,
-            "panel": panel,
-            "url": reverse(panel.url_name, args=[inquiry.number]),
-            "form": bound[action]
-            if action in bound
-            else panel.form_class(inquiry=inquiry, user=request.user),
-            "open": action in open_actions,
-        }
-        for action, panel in ACTION_PANELS.items()
-        if action in actions
-    ]
+    open_actions = _next_steps(inquiry, actions, request.user) | {
+        failed_action,
+        permissions.RECORD_DISCLOSURE,
+    }
+    panels = []
+    for action, panel in ACTION_PANELS.items():
+        if action not in actions:
+            continue
+        intro = panel.intro
+        if action == permissions.START_HANDLING and referrals.mine_is_contribution:
+            intro = CONTRIBUTION_INTRO
+        panels.append(
+            {
+                "action": action,
+                "panel": panel,
+                "intro": intro,
+                "url": reverse(panel.url_name, args=[inquiry.number]),
+                "form": bound[action]
+                if action in bound
+                else panel.form_class(
+                    inquiry=inquiry,
+                    user=request.user,
+                    referral=_form_referral(action, referrals),
+                ),
+                "open": action in open_actions,
+            }
+        )
     # Everything below is fetched with its related rows in a fixed number of queries, so the
-    # page costs the same for a case with three events or thirty (long cases are the ones
-    # supervisors open).
+    # page costs the same for a case with three events or thirty, and one referral or ten
+    # (long cases are the ones supervisors open).
     events = list(inquiry.events.select_related("actor").order_by("at", "pk"))
     notices = list(inquiry.notices.select_related("issued_by").prefetch_related("items"))
     flags = list(inquiry.flags.select_related("raised_by"))
     responder_profile = getattr(inquiry.first_responder, "profile", None)
+    today = timezone.localdate()
+    needs_calendar = inquiry.status not in {Status.CLOSED, Status.AWAITING_MATERIALS} or any(
+        referral.is_pending for referral in referrals.chain
+    )
+    calendar = work_calendar() if needs_calendar else None
+    overdue = _overdue_referrals(referrals, calendar, today)
     context = {
         "inquiry": inquiry,
         "actions": actions,
@@ -223,10 +387,16 @@ def _case_page(
         "events": events,
         "notices": notices,
         "flags": flags,
+        "referral_rows": [
+            {"referral": referral, "overdue": referral.pk in overdue}
+            for referral in referrals.chain
+        ],
+        "pending_lead": referrals.pending_lead,
         "responder_profile": responder_profile,
         "Status": Status,
         "Path": Path,
-        **_deadline_context(inquiry),
+        "Referral": Referral,
+        **_deadline_context(inquiry, calendar),
     }
     return TemplateResponse(request, "inquiries/case_detail.html", context, status=status)
 
@@ -253,7 +423,8 @@ def _perform(request, number: str, *, action: str, run, success, redirect_to=Non
     """
     inquiry = inquiry_get_for_user(user=request.user, number=number)
     form_class = ACTION_PANELS[action].form_class
-    if action not in permissions.inquiry_actions(request.user, inquiry):
+    referrals = _case_referrals(inquiry, request.user)
+    if action not in referrals.actions:
         # Visible but not allowed now (e.g. closing a case that is already closed): say so
         # on the case page as it stands, instead of a bare error page.
         if request.POST.get("version") not in {None, str(inquiry.version)}:
@@ -276,7 +447,12 @@ def _perform(request, number: str, *, action: str, run, success, redirect_to=Non
             )
             % {"status": inquiry.get_status_display()},
         )
-    form = form_class(request.POST, inquiry=inquiry, user=request.user)
+    form = form_class(
+        request.POST,
+        inquiry=inquiry,
+        user=request.user,
+        referral=_form_referral(action, referrals),
+    )
     if form.is_valid():
         try:
             outcome = run(inquiry, form)
@@ -445,16 +621,129 @@ def case_materials_complete(request, number):
 @login_required
 @require_POST
 def case_start_handling(request, number):
+    """签收: accept the referral the page offered (the lead one, or a contribution)."""
+
     def run(inquiry, form):
-        form.check_version()
-        services.inquiry_start_handling(inquiry=inquiry, by=request.user)
+        referral = form.referral_to_decide()
+        if referral is None:
+            raise services.InquiryError(_("This case is not waiting for you."), "not_waiting")
+        return referral_services.referral_accept(referral=referral, by=request.user)
+
+    def success(referral):
+        if not referral.is_lead:
+            return _("You accepted your department's part; add its input to the case as notes.")
+        return _("You accepted the case and are handling it now.")
+
+    return _perform(request, number, action=permissions.START_HANDLING, run=run, success=success)
+
+
+@login_required
+@require_POST
+def case_return_referral(request, number):
+    """退回: not ours; it goes back to whoever referred it, with the reason."""
+
+    def run(inquiry, form):
+        referral = form.referral_to_decide()
+        if referral is None:
+            raise services.InquiryError(_("This case is not waiting for you."), "not_waiting")
+        return referral_services.referral_return(
+            referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def success(referral):
+        if referral.is_lead and referral.from_department.is_office:
+            return _("The referral was returned to the office, to coordinate again.")
+        return _("The referral was returned to %(name)s.") % {
+            "name": referral.from_user.get_full_name()
+        }
+
+    return _perform(request, number, action=permissions.RETURN_REFERRAL, run=run, success=success)
+
+
+@login_required
+@require_POST
+def case_assign_referral(request, number):
+    """The department head gives a referral in the department's queue to one member."""
+
+    def run(inquiry, form):
+        referral = form.referral_to_decide()
+        if referral is None:
+            raise services.InquiryError(_("This case is not waiting for you."), "not_waiting")
+        return referral_services.referral_accept(
+            referral=referral, by=request.user, assignee=form.cleaned_data["assignee"]
+        )
 
     return _perform(
         request,
         number,
-        action=permissions.START_HANDLING,
+        action=permissions.ASSIGN_REFERRAL,
         run=run,
-        success=_("You are handling this case now."),
+        success=lambda referral: (
+            _("The case was assigned to %(name)s.") % {"name": referral.to_user.get_full_name()}
+        ),
+    )
+
+
+def _referred_message(referral: Referral) -> str:
+    """What the referrer is told: where it went, by when it is to be accepted, and who is away."""
+    to = referral.to_user.get_full_name() if referral.to_user_id else referral.to_department.name
+    parts = [
+        _("The case was referred to %(to)s; it is to be accepted by %(date)s.")
+        % {"to": to, "date": date_format(referral.accept_due, "DATE_FORMAT")}
+    ]
+    if referral.intended_user_id:
+        parts.append(
+            _("%(name)s is away, so their delegate %(delegate)s has it.")
+            % {
+                "name": referral.intended_user.get_full_name(),
+                "delegate": referral.to_user.get_full_name(),
+            }
+        )
+    if referral.waiting_for_absent:
+        parts.append(
+            _(
+                "The handler is away and has no delegate: it waits, and the department head "
+                "was told."
+            )
+        )
+    return " ".join(str(part) for part in parts)
+
+
+@login_required
+@require_POST
+def case_refer(request, number):
+    """转办: to a colleague, another department's queue, the office or the supervising leader."""
+
+    def run(inquiry, form):
+        return referral_services.referral_create(
+            inquiry=inquiry, by=request.user, **form.service_kwargs()
+        )
+
+    return _perform(request, number, action=permissions.REFER, run=run, success=_referred_message)
+
+
+@login_required
+@require_POST
+def case_coordinate(request, number):
+    """协调: the office names the lead department and any contributing ones."""
+
+    def run(inquiry, form):
+        return referral_services.office_coordinate(
+            inquiry=inquiry, by=request.user, **form.service_kwargs()
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.COORDINATE,
+        run=run,
+        success=lambda referral: (
+            _("%(lead)s leads on this case; it is to be accepted by %(date)s.")
+            % {
+                "lead": referral.to_department.name,
+                "date": date_format(referral.accept_due, "DATE_FORMAT"),
+            }
+        ),
     )
 
 
@@ -551,20 +840,3 @@ def case_add_note(request, number):
         success=_("The note was added."),
         redirect_to=lambda event: _case_url(event.inquiry, "timeline"),
     )
-
-
-# Placeholders: the referral actions work in progress replaces these.
-def case_refer(request, number):
-    raise Http404
-
-
-def case_return_referral(request, number):
-    raise Http404
-
-
-def case_assign_referral(request, number):
-    raise Http404
-
-
-def case_coordinate(request, number):
-    raise Http404
