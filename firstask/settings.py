@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "firstask.navigation.navigation",
+                "inquiries.context_processors.case_counts",
             ],
         },
     },

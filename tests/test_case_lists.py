@@ -269,7 +269,7 @@ def test_my_cases_needs_a_sign_in(client, db):
 # many cases they hold.
 # session, user, 2 × permissions, the handler's profile (visibility), calendar overrides,
 # tab counts, paginator count, the page of cases
-MY_CASES_QUERIES = 9
+MY_CASES_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [3, 20])
@@ -379,7 +379,7 @@ def test_htmx_register_filter_returns_only_the_results(desk, calls_and_visits):
 
 # A register is printed or browsed every day: its cost must not grow with its length.
 # session, user, 2 × permissions, the handler's profile (visibility), count, the page of cases
-REGISTER_QUERIES = 7
+REGISTER_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [3, 20])

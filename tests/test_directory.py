@@ -306,8 +306,8 @@ def _populate(unit, count):
 
 # Every staff member opens the directory many times a day while a requester waits at the
 # counter: the page must cost the same few queries however large the organisation grows.
-DIRECTORY_QUERIES = 5  # session, user, user and group permissions (navigation), departments
-DETAIL_QUERIES = 7  # the above without the list, plus department, sections and staff
+DIRECTORY_QUERIES = 6  # session, user, permissions (navigation), header counts, departments
+DETAIL_QUERIES = 8  # the above without the list, plus department, sections and staff
 
 
 @pytest.mark.parametrize("count", [3, 10])

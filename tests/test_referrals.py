@@ -21,6 +21,7 @@ from inquiries.models import (
     FeedbackMethod,
     Inquiry,
     Notification,
+    Path,
     Referral,
     StaffProfile,
     Status,
@@ -704,3 +705,29 @@ def test_the_handler_closes_only_when_the_policy_lets_handlers_give_feedback(
             close()
         assert refused.value.code == "not_responder"
         assert fresh(inquiry).status == Status.IN_PROGRESS
+
+
+def test_referring_a_case_without_a_path_records_the_path(org, inquiry):
+    refer(inquiry, org.clerk, Target.DEPARTMENT, to_department=org.food, told="请等候食品科联系")
+
+    inquiry = fresh(inquiry)
+    assert inquiry.path == Path.OTHER_DEPARTMENT
+    assert inquiry.path_department == org.food
+    assert inquiry.path_told == "请等候食品科联系"
+
+
+def test_closing_a_coordinating_case_withdraws_the_office_referral(org, inquiry):
+    refer(inquiry, org.clerk, Target.OFFICE, reason="涉及多个科室")
+
+    services.inquiry_close(
+        inquiry=fresh(inquiry),
+        by=org.clerk,
+        result="办事人撤回诉求",
+        feedback_method=FeedbackMethod.PHONE,
+    )
+
+    referral = Referral.objects.get(inquiry=inquiry)
+    assert referral.state == Referral.State.WITHDRAWN
+    assert referral.decided_by == org.clerk
+    assert referral.history.filter(state=Referral.State.WITHDRAWN).exists()
+    assert fresh(inquiry).status == Status.CLOSED

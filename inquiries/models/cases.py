@@ -1,10 +1,12 @@
 """The case (Inquiry): one matter raised by a requester, owned by its first responder."""
 
+import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -371,6 +373,14 @@ class TimelineEvent(models.Model):
         return timeline_summary(self.kind, self.data)
 
 
+def _display_date(iso: str) -> str:
+    """An ISO date stored in event data, shown in the reader's date format."""
+    try:
+        return date_format(datetime.date.fromisoformat(iso), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return iso
+
+
 def timeline_summary(kind: str, data: dict) -> str:
     """Render an event's facts as a sentence. Kept out of the database so that a case written
     down in Chinese reads in English for an English reader, and the other way round."""
@@ -383,7 +393,9 @@ def timeline_summary(kind: str, data: dict) -> str:
     if kind == events.DISCLOSURE and data:
         return _("The requester was told: %(name)s, %(title)s, phone %(phone)s.") % data
     if kind == events.DEADLINE and data.get("deadline"):
-        return _("The clock runs again: new deadline %(date)s.") % {"date": data["deadline"]}
+        return _("The clock runs again: new deadline %(date)s.") % {
+            "date": _display_date(data["deadline"])
+        }
     if kind == events.NOTICE and data:
         return _("One-time notice No. %(sequence)s lists: %(items)s") % data
     if kind == events.PATH and data.get("path"):
@@ -400,7 +412,7 @@ def timeline_summary(kind: str, data: dict) -> str:
     if kind == events.REFERRED and data.get("to"):
         text = _("Referred to %(to)s; to be accepted by %(due)s.") % {
             "to": data["to"],
-            "due": data.get("due", ""),
+            "due": _display_date(data.get("due", "")),
         }
         if data.get("meant_for"):
             text += " " + _("%(name)s is away; their delegate takes it.") % {

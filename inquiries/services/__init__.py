@@ -24,6 +24,20 @@ from inquiries.services.cases import (
     time_limit_days_for,
 )
 from inquiries.services.core import InquiryError, inquiry_transition
+from inquiries.services.notifications import (
+    notification_mark_read,
+    notifications_email,
+    notify,
+)
+from inquiries.services.referrals import (
+    office_coordinate,
+    office_of,
+    referral_accept,
+    referral_create,
+    referral_pending_for,
+    referral_return,
+    supervising_leader_of,
+)
 
 __all__ = [
     "InquiryError",
@@ -43,5 +57,15 @@ __all__ = [
     "inquiry_start_handling",
     "inquiry_transition",
     "notice_issue",
+    "notification_mark_read",
+    "notifications_email",
+    "notify",
+    "office_coordinate",
+    "office_of",
+    "referral_accept",
+    "referral_create",
+    "referral_pending_for",
+    "referral_return",
+    "supervising_leader_of",
     "time_limit_days_for",
 ]

@@ -16,6 +16,7 @@ from inquiries.models import (
     Department,
     Inquiry,
     Notification,
+    Path,
     Referral,
     Status,
     TimelineEvent,
@@ -32,6 +33,15 @@ from inquiries.services.core import (
 )
 from inquiries.services.notifications import notify, users_with_permission_in
 from inquiries.workdays import work_calendar
+
+# The path a referral records when the case had none yet: a leader is asked when the
+# responsibility is unclear, as the office is.
+_PATH_FOR_TARGET = {
+    Referral.Target.COLLEAGUE: Path.SAME_DEPARTMENT,
+    Referral.Target.DEPARTMENT: Path.OTHER_DEPARTMENT,
+    Referral.Target.OFFICE: Path.OFFICE,
+    Referral.Target.LEADER: Path.OFFICE,
+}
 
 
 def office_of(department: Department) -> Department | None:
@@ -276,6 +286,12 @@ def referral_create(
         to_user = None
     else:
         raise InquiryError(_("Choose where to refer the case."), code="unknown_target")
+    if not inquiry.path:
+        # Referring is itself the first responder's decision on the path.
+        case_changes.setdefault("path", _PATH_FOR_TARGET[target])
+        case_changes.setdefault("path_told", told)
+        if target != Referral.Target.COLLEAGUE:
+            case_changes.setdefault("path_department", to_department)
     return referral_open(
         inquiry,
         by=by,
