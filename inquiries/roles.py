@@ -29,7 +29,7 @@ _EVERYONE = (
     "inquiries.register_inquiry",
 )
 _HANDLE = ("inquiries.handle_inquiry",)
-_SUPERVISE = ("inquiries.supervise_inquiry",)
+_SUPERVISE = ("inquiries.supervise_inquiry", "inquiries.export_inquiries")
 _COORDINATE = ("inquiries.coordinate_inquiry",)
 _ADMINISTER = (
     "inquiries.add_department",
@@ -61,6 +61,8 @@ _ADMINISTER = (
     "inquiries.change_taboophrase",
     "inquiries.delete_taboophrase",
     "inquiries.view_all_inquiries",
+    "inquiries.export_inquiries",
+    "inquiries.unmask_personal_data",
 )
 
 FRONT_DESK = Role("front_desk", "前台接待", _("Front desk"), _EVERYONE)

@@ -7,6 +7,8 @@ from inquiries.views import (
     inbox,
     intake,
     organisation_import,
+    statistics,
+    supervision,
 )
 
 app_name = "inquiries"
@@ -27,6 +29,12 @@ urlpatterns = [
     path("cases/", cases_list.my_cases, name="my_cases"),
     path("registers/phone/", cases_list.phone_register, name="phone_register"),
     path("registers/visits/", cases_list.visit_register, name="visit_register"),
+    path("registers/letters/", cases_list.letter_register, name="letter_register"),
+    path(
+        "registers/<str:register>/export.xlsx",
+        cases_list.register_export,
+        name="register_export",
+    ),
     path("lookup/matters/", intake.matter_lookup, name="matter_lookup"),
     # One case.
     path("cases/<str:number>/", case_actions.case_detail, name="case_detail"),
@@ -66,6 +74,37 @@ urlpatterns = [
         name="case_assign_referral",
     ),
     path("cases/<str:number>/coordinate/", case_actions.case_coordinate, name="case_coordinate"),
+    # Supervision: the dashboard, pressing (督办), extensions (延期), statistics.
+    path("supervision/", supervision.dashboard, name="supervision"),
+    path(
+        "supervision/<str:list_name>/export.xlsx",
+        supervision.dashboard_export,
+        name="supervision_export",
+    ),
+    path("cases/<str:number>/press/", supervision.case_press, name="case_press"),
+    path(
+        "cases/<str:number>/press/<int:pk>/answer/",
+        supervision.press_answer,
+        name="press_answer",
+    ),
+    path(
+        "cases/<str:number>/extension/",
+        supervision.extension_request,
+        name="extension_request",
+    ),
+    path(
+        "cases/<str:number>/extension/<int:pk>/decide/",
+        supervision.extension_decide,
+        name="extension_decide",
+    ),
+    path(
+        "cases/<str:number>/extension/<int:pk>/told/",
+        supervision.extension_told,
+        name="extension_told",
+    ),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/cases/", statistics.drilldown, name="statistics_cases"),
+    path("statistics/export.xlsx", statistics.statistics_export, name="statistics_export"),
     # Referral inbox and notifications.
     path("referrals/", inbox.referral_inbox, name="referral_inbox"),
     path("referrals/<int:pk>/accept/", inbox.referral_accept_view, name="referral_accept"),

@@ -9,7 +9,11 @@ from tests.test_case_page import build_organisation, case_url, register_case
 
 # Every URL of one case: the pages by GET, the actions by POST.
 PAGE_URLS = ("case_detail", "case_receipt")
+# Actions on one record of the case: (URL name, the record's primary key stands in as 1).
+RECORD_URLS = ("press_answer", "extension_decide", "extension_told")
 ACTION_URLS = (
+    "case_press",
+    "extension_request",
     "case_decide_path",
     "case_record_disclosure",
     "case_issue_notice",
@@ -51,6 +55,8 @@ def every_url(inquiry):
     for name in PAGE_URLS:
         yield "get", case_url(name, inquiry)
     yield "get", case_url("notice_print", inquiry, 1)
+    for name in RECORD_URLS:
+        yield "post", case_url(name, inquiry, 1)
     for name in ACTION_URLS:
         yield "post", case_url(name, inquiry)
 
@@ -61,7 +67,7 @@ def test_the_url_list_covers_every_case_url():
     case_urls = {
         pattern.name for pattern in urlpatterns if str(pattern.pattern).startswith("cases/<str:")
     }
-    assert case_urls == {*PAGE_URLS, *ACTION_URLS, "notice_print"}
+    assert case_urls == {*PAGE_URLS, *ACTION_URLS, *RECORD_URLS, "notice_print"}
 
 
 def test_a_handler_of_another_department_gets_404_on_every_case_url(client, org, referred_case):

@@ -22,6 +22,7 @@ from inquiries.models.catalog import (
 from inquiries.models.notifications import Notification
 from inquiries.models.organisation import Department, StaffProfile, User, profile_is_away
 from inquiries.models.referrals import Referral
+from inquiries.models.supervision import ExportRecord, ExtensionRequest, Finding, PressNotice
 
 __all__ = [
     "TRANSITIONS",
@@ -31,13 +32,17 @@ __all__ = [
     "CasePolicy",
     "Channel",
     "Department",
+    "ExportRecord",
+    "ExtensionRequest",
     "FeedbackMethod",
+    "Finding",
     "Inquiry",
     "Kind",
     "Notice",
     "NoticeItem",
     "Notification",
     "Path",
+    "PressNotice",
     "Referral",
     "RequiredMaterial",
     "ServiceMatter",

@@ -239,6 +239,8 @@ class Inquiry(models.Model):
             ("supervise_inquiry", _("Can see the cases of the departments they lead")),
             ("coordinate_inquiry", _("Can coordinate unclear and cross-department cases")),
             ("view_all_inquiries", _("Can see every case")),
+            ("unmask_personal_data", _("Can see and export requesters' personal data unmasked")),
+            ("export_inquiries", _("Can export case lists and statistics to Excel")),
         ]
         indexes = [
             models.Index(fields=["first_responder", "status"], name="inquiry_responder_status"),

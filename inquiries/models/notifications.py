@@ -18,6 +18,11 @@ class Notification(models.Model):
         REPLIED = "replied", _("A reply is ready for feedback")
         SENT_BACK = "sent_back", _("A reply was sent back")
         CLOSED = "closed", _("A case was closed")
+        PRESSED = "pressed", _("A case was pressed by a supervisor")
+        FINDING = "finding", _("The sweep found a lapse")
+        DIGEST = "digest", _("Daily supervision digest")
+        EXTENSION_REQUESTED = "extension_requested", _("An extension was requested")
+        EXTENSION_DECIDED = "extension_decided", _("An extension was decided")
 
     recipient = models.ForeignKey(
         "User",

@@ -6,6 +6,7 @@ queries whatever the number of cases (the tests hold them to it).
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -141,3 +142,12 @@ def _register(request, channel: str):
         "printed_at": timezone.localtime(),
     }
     return _render(request, "inquiries/register.html", context)
+
+
+# Placeholders: the registers work in progress replaces these.
+def letter_register(request):
+    raise Http404
+
+
+def register_export(request, register):
+    raise Http404
