@@ -112,4 +112,33 @@ class Notification(models.Model):
                 "by": data.get("by", ""),
                 "number": number,
             }
+        if self.kind in {kinds.FINDING, kinds.DIGEST}:
+            # Imported here: only the sweep's two sentences need them.
+            from inquiries.models.cases import _display_date
+            from inquiries.models.supervision import Finding
+
+            def label(kind: str) -> str:
+                return str(Finding.Kind(kind).label) if kind in Finding.Kind.values else kind
+
+            if self.kind == kinds.FINDING and data.get("finding"):
+                return _("Case %(number)s: %(finding)s (was due %(due)s).") % {
+                    "number": number,
+                    "finding": label(data["finding"]),
+                    "due": _display_date(data.get("due", "")),
+                }
+            if self.kind == kinds.DIGEST and "counts" in data:
+                lines = [
+                    _("%(finding)s: %(count)s (%(numbers)s)")
+                    % {
+                        "finding": label(kind),
+                        "count": count,
+                        "numbers": ", ".join(data.get("numbers", {}).get(kind, [])),
+                    }
+                    for kind, count in data["counts"].items()
+                ]
+                return _("Supervision digest for %(date)s, %(total)s new findings: %(lines)s") % {
+                    "date": _display_date(data.get("date", "")),
+                    "total": data.get("total", 0),
+                    "lines": "; ".join(lines),
+                }
         return str(self.get_kind_display())
