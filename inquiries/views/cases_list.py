@@ -1,4 +1,5 @@
-"""The case lists: "my cases" (as first responder or handler) and the phone and visit registers.
+"""The case lists: "my cases" (as first responder or handler) and the phone, visit and letter
+registers, with the registers' Excel exports.
 
 Every front-desk worker keeps these open all day, so each page costs a fixed handful of
 queries whatever the number of cases (the tests hold them to it).
@@ -8,14 +9,18 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inquiries.exports import Column, may_unmask, xlsx_response
 from inquiries.forms_intake import CaseListFilterForm, RegisterFilterForm
+from inquiries.masking import mask_name, mask_phone
 from inquiries.models import Channel
 from inquiries.selectors_cases import (
     DUE_SOON_WORKING_DAYS,
@@ -26,9 +31,13 @@ from inquiries.selectors_cases import (
     my_cases_list,
     register_cases,
 )
+from inquiries.selectors_statistics import register_cases_for_channels
 from inquiries.workdays import work_calendar
 
 PAGE_SIZE = 25
+
+# The letter register has no channel of its own: it holds letters and faxes.
+LETTERS = "letters"
 
 REGISTERS = {
     Channel.PHONE: {
@@ -36,14 +45,28 @@ REGISTERS = {
         "lead": _("Every call registered, newest first: when, who called, what about."),
         "url_name": "inquiries:phone_register",
         "requester_label": _("Caller"),
+        "slug": "phone",
+        "channels": (Channel.PHONE,),
     },
     Channel.VISIT: {
         "title": _("Visit register"),
         "lead": _("Every visit registered, newest first: when, who came, what about."),
         "url_name": "inquiries:visit_register",
         "requester_label": _("Visitor"),
+        "slug": "visits",
+        "channels": (Channel.VISIT,),
+    },
+    LETTERS: {
+        "title": _("Letter register"),
+        "lead": _("Every letter and fax registered, newest first: when, who wrote, what about."),
+        "url_name": "inquiries:letter_register",
+        "requester_label": _("Writer"),
+        "slug": "letters",
+        "channels": (Channel.LETTER, Channel.FAX),
     },
 }
+# The registers by the name their export URL uses (registers/<register>/export.xlsx).
+REGISTERS_BY_SLUG = {register["slug"]: key for key, register in REGISTERS.items()}
 
 
 def _render(request, template: str, context: dict) -> TemplateResponse:
@@ -119,10 +142,19 @@ def visit_register(request):
     return _register(request, Channel.VISIT)
 
 
+def _register_cases(user, key: str, date_from, date_to):
+    channels = REGISTERS[key]["channels"]
+    if len(channels) == 1:
+        return register_cases(user=user, channel=channels[0], date_from=date_from, date_to=date_to)
+    return register_cases_for_channels(
+        user=user, channels=channels, date_from=date_from, date_to=date_to
+    )
+
+
 def _register(request, channel: str):
     filters = RegisterFilterForm(request.GET)
     date_from, date_to = filters.dates()
-    cases = register_cases(user=request.user, channel=channel, date_from=date_from, date_to=date_to)
+    cases = _register_cases(request.user, channel, date_from, date_to)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     register = REGISTERS[channel]
     context = {
@@ -139,15 +171,94 @@ def _register(request, channel: str):
         "page_obj": page,
         "rows": case_rows(page.object_list),
         "page_query": _query_without_page(request),
+        "export_url": reverse("inquiries:register_export", args=[register["slug"]]),
+        "export_query": _query_without_page(request),
+        "may_export": request.user.has_perm("inquiries.export_inquiries"),
         "printed_at": timezone.localtime(),
     }
     return _render(request, "inquiries/register.html", context)
 
 
-# Placeholders: the registers work in progress replaces these.
+@never_cache
+@login_required
+@permission_required("inquiries.register_inquiry", raise_exception=True)
+@require_GET
 def letter_register(request):
-    raise Http404
+    return _register(request, LETTERS)
 
 
+def register_export_rows(cases, *, unmasked: bool) -> list[list]:
+    """The register's lines as spreadsheet rows, masked unless `unmasked`."""
+    rows = []
+    for case in cases:
+        name, phone = case.requester_name, case.requester_phone
+        if not unmasked:
+            name, phone = mask_name(name), mask_phone(phone)
+        rows.append(
+            [
+                case.received_at,
+                case.get_channel_display(),
+                name,
+                case.requester_unit,
+                phone,
+                case.get_kind_display(),
+                case.subject,
+                case.content,
+                case.number,
+                case.first_responder.get_full_name() if case.first_responder else "",
+                case.get_status_display(),
+            ]
+        )
+    return rows
+
+
+def register_export_columns(requester_label) -> list[Column]:
+    return [
+        Column(gettext("Received at"), width=18),
+        Column(gettext("Channel")),
+        Column(str(requester_label)),
+        Column(gettext("Requester's unit")),
+        Column(gettext("Phone")),
+        Column(gettext("Kind")),
+        Column(gettext("Subject")),
+        Column(gettext("Content"), width=60),
+        Column(gettext("Case number")),
+        Column(gettext("First responder")),
+        Column(gettext("Status")),
+    ]
+
+
+@never_cache
+@login_required
+@permission_required("inquiries.register_inquiry", raise_exception=True)
+@permission_required("inquiries.export_inquiries", raise_exception=True)
+@require_GET
 def register_export(request, register):
-    raise Http404
+    """A register as Excel, with the page's filters; the requesters' personal data masked
+    unless the user may see it."""
+    key = REGISTERS_BY_SLUG.get(register)
+    if key is None:
+        raise Http404
+    filters = RegisterFilterForm(request.GET)
+    date_from, date_to = filters.dates()
+    cases = _register_cases(request.user, key, date_from, date_to)
+    # Chinese headers and values whatever the page's language: the file is filed and printed.
+    with override("zh-hans"):
+        title = str(REGISTERS[key]["title"])
+        columns = register_export_columns(REGISTERS[key]["requester_label"])
+        rows = register_export_rows(cases, unmasked=may_unmask(request.user))
+    suffix = (f"-from-{date_from:%Y%m%d}" if date_from else "") + (
+        f"-to-{date_to:%Y%m%d}" if date_to else ""
+    )
+    return xlsx_response(
+        user=request.user,
+        what=f"register:{register}",
+        filename=f"register-{register}{suffix}.xlsx",
+        title=title,
+        columns=columns,
+        rows=rows,
+        filters={
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
+        },
+    )
