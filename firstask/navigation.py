@@ -45,6 +45,8 @@ NAV_ITEMS = (
         "inquiries.register_inquiry",
         section="/registers/",
     ),
+    NavItem(_("Supervision"), "inquiries:supervision", "inquiries.supervise_inquiry"),
+    NavItem(_("Statistics"), "inquiries:statistics", "inquiries.supervise_inquiry"),
     NavItem(_("Directory"), "inquiries:directory"),
     NavItem(
         _("Import organisation"),

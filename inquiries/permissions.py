@@ -1,6 +1,7 @@
 """Who may see a case and which actions they may take on it."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from inquiries.models import TRANSITIONS, CasePolicy, Department, Inquiry, Referral, Status, User
 
@@ -19,6 +20,12 @@ CLOSE = "close"
 REOPEN = "reopen"
 SEND_BACK = "send_back"
 ADD_NOTE = "add_note"
+# Supervision on the case page (督办 and 延期); see `supervision_actions`.
+PRESS = "press"
+ANSWER_PRESS = "answer_press"
+REQUEST_EXTENSION = "request_extension"
+DECIDE_EXTENSION = "decide_extension"
+RECORD_EXTENSION_TOLD = "record_extension_told"
 
 REFERABLE = frozenset({Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED})
 
@@ -150,4 +157,63 @@ def inquiry_actions(
         is_responder or user.has_perm("inquiries.supervise_inquiry")
     ):
         actions.add(REOPEN)
+    return frozenset(actions)
+
+
+# --- Supervision: pressing (督办) and extensions (延期) ---------------------------------------
+
+
+def responsible_department_id(inquiry: Inquiry) -> int | None:
+    """The department answerable for the case: the handling one, else (before a path is
+    decided) the one that received it."""
+    return inquiry.handling_department_id or inquiry.receiving_department_id
+
+
+def may_supervise_case(user: User, inquiry: Inquiry, *, led: set[int] | None = None) -> bool:
+    """Heads and supervising leaders of the case's department (and admins who see every case)
+    may press it; `led` is `supervised_department_ids(user)` if the caller has it."""
+    if not user.is_active:
+        return False
+    if user.has_perm("inquiries.view_all_inquiries"):
+        return True
+    led = supervised_department_ids(user) if led is None else led
+    return responsible_department_id(inquiry) in led
+
+
+def may_decide_extension(user: User, inquiry: Inquiry, *, led: set[int] | None = None) -> bool:
+    """The head of the case's department, or a leader who supervises it."""
+    led = supervised_department_ids(user) if led is None else led
+    return user.is_active and responsible_department_id(inquiry) in led
+
+
+def extension_asker_id(inquiry: Inquiry) -> int | None:
+    """Who may ask for more time: the current handler, else the first responder."""
+    return inquiry.current_holder_id or inquiry.first_responder_id
+
+
+def supervision_actions(user: User, inquiry: Inquiry, *, presses, extensions) -> frozenset[str]:
+    """The supervision actions `user` may take now, given the case's pressing notices and
+    extension requests (already loaded by the caller)."""
+    actions = set()
+    led = supervised_department_ids(user)
+    handlers = {inquiry.current_holder_id, inquiry.first_responder_id} - {None}
+    if inquiry.is_open and may_supervise_case(user, inquiry, led=led):
+        actions.add(PRESS)
+    if user.pk in handlers and any(notice.answered_at is None for notice in presses):
+        actions.add(ANSWER_PRESS)
+    pending = [e for e in extensions if e.state == e.State.PENDING]
+    if (
+        inquiry.clock_running
+        and extension_asker_id(inquiry) == user.pk
+        and not pending
+        and inquiry.deadline >= timezone.localdate()
+    ):
+        actions.add(REQUEST_EXTENSION)
+    if any(e.requested_by_id != user.pk for e in pending) and may_decide_extension(
+        user, inquiry, led=led
+    ):
+        actions.add(DECIDE_EXTENSION)
+    untold = [e for e in extensions if e.state == e.State.APPROVED and not e.requester_told_at]
+    if any(user.pk in handlers | {e.requested_by_id} for e in untold):
+        actions.add(RECORD_EXTENSION_TOLD)
     return frozenset(actions)

@@ -151,3 +151,24 @@ def test_the_header_links_to_the_notifications(client, make_staff):
     html = client.get(reverse("home")).content.decode()
 
     assert f'href="{reverse("inquiries:notifications")}"' in html
+
+
+@pytest.mark.parametrize("role", ["department_head", "supervising_leader"])
+def test_supervisors_see_the_supervision_dashboard(client, make_staff, role):
+    client.force_login(make_staff(roles=[role]))
+
+    assert reverse("inquiries:supervision") in nav_urls(client)
+
+
+def test_front_desk_and_handlers_do_not_see_the_supervision_dashboard(client, make_staff):
+    client.force_login(make_staff(roles=["front_desk", "handler"]))
+
+    assert reverse("inquiries:supervision") not in nav_urls(client)
+
+
+def test_the_supervision_item_is_current_on_the_dashboard(client, make_staff):
+    client.force_login(make_staff(roles=["department_head"]))
+
+    items = client.get(reverse("inquiries:supervision")).context["nav_items"]
+
+    assert [item["url"] for item in items if item["active"]] == [reverse("inquiries:supervision")]

@@ -42,7 +42,14 @@ from inquiries.forms_case import (
     StaleForm,
     StartHandlingForm,
 )
-from inquiries.models import Department, Inquiry, Path, Referral, Status, User
+from inquiries.forms_supervision import (
+    ExtensionDecideForm,
+    ExtensionRequestForm,
+    ExtensionToldForm,
+    PressAnswerForm,
+    PressForm,
+)
+from inquiries.models import Department, ExtensionRequest, Inquiry, Path, Referral, Status, User
 from inquiries.selectors import department_resolve, inquiry_get_for_user
 from inquiries.services import referrals as referral_services
 from inquiries.workdays import WorkCalendar, deadline_state, work_calendar
@@ -311,6 +318,73 @@ def _deadline_context(inquiry: Inquiry, calendar: WorkCalendar | None) -> dict:
     return context
 
 
+# --- Supervision on the case page: pressing notices (督办) and extensions (延期) -------------
+
+
+def supervision_form_key(action: str, pk: int | None = None) -> str:
+    """The key of a supervision form in `bound`: one per action, or per notice or request."""
+    return action if pk is None else f"{action}:{pk}"
+
+
+def case_supervision(inquiry: Inquiry, user: User, bound: dict | None = None) -> dict:
+    """The case's pressing notices and extensions (two queries), what the user may do about
+    them, and a form for each; `bound` holds a form the user just submitted."""
+    bound = bound or {}
+    presses = list(inquiry.press_notices.select_related("pressed_by", "answered_by"))
+    extensions = list(inquiry.extensions.select_related("requested_by", "decided_by"))
+    actions = permissions.supervision_actions(user, inquiry, presses=presses, extensions=extensions)
+
+    def form(action, form_class, pk=None):
+        key = supervision_form_key(action, pk)
+        if key in bound:
+            return bound[key]
+        return form_class(inquiry=inquiry, user=user) if action in actions else None
+
+    open_presses = [
+        {
+            "notice": notice,
+            "form": form(permissions.ANSWER_PRESS, PressAnswerForm, notice.pk),
+            "url": reverse("inquiries:press_answer", args=[inquiry.number, notice.pk]),
+        }
+        for notice in presses
+        if notice.answered_at is None
+    ]
+    extension_rows = []
+    for extension in extensions:
+        row = {"extension": extension, "form": None}
+        if extension.state == ExtensionRequest.State.PENDING:
+            if extension.requested_by_id != user.pk:
+                row["form"] = form(permissions.DECIDE_EXTENSION, ExtensionDecideForm, extension.pk)
+            row["url"] = reverse("inquiries:extension_decide", args=[inquiry.number, extension.pk])
+        elif extension.state == ExtensionRequest.State.APPROVED and not extension.requester_told_at:
+            if user.pk in {
+                inquiry.current_holder_id,
+                inquiry.first_responder_id,
+                extension.requested_by_id,
+            }:
+                row["form"] = form(
+                    permissions.RECORD_EXTENSION_TOLD, ExtensionToldForm, extension.pk
+                )
+            row["url"] = reverse("inquiries:extension_told", args=[inquiry.number, extension.pk])
+        extension_rows.append(row)
+    return {
+        "supervision_actions": actions,
+        "open_presses": open_presses,
+        "answered_presses": [notice for notice in presses if notice.answered_at is not None],
+        "press_form": form(permissions.PRESS, PressForm),
+        "press_url": reverse("inquiries:case_press", args=[inquiry.number]),
+        "extend_url": reverse("inquiries:extension_request", args=[inquiry.number]),
+        "extension_rows": extension_rows,
+        "extension_form": form(permissions.REQUEST_EXTENSION, ExtensionRequestForm),
+        "untold_extensions": [
+            row["extension"]
+            for row in extension_rows
+            if row["extension"].state == ExtensionRequest.State.APPROVED
+            and not row["extension"].requester_told_at
+        ],
+    }
+
+
 def _form_referral(action: str, referrals: CaseReferrals) -> Referral | None:
     return referrals.mine if action in REFERRAL_DECISIONS else None
 
@@ -328,7 +402,8 @@ def _case_page(
     """Render the case page; `bound` holds the form the user just submitted, errors and all."""
     bound = bound or {}
     referrals = _case_referrals(inquiry, request.user)
-    actions = referrals.actions
+    supervision = case_supervision(inquiry, request.user, bound)
+    actions = referrals.actions | supervision["supervision_actions"]
     if failed_action and failed_action not in actions:
         # The case moved on while the service ran (someone accepted the referral a moment
         # earlier, say): the form is gone from the page, so its message is shown on top.
@@ -397,6 +472,7 @@ def _case_page(
         "Path": Path,
         "Referral": Referral,
         **_deadline_context(inquiry, calendar),
+        **supervision,
     }
     return TemplateResponse(request, "inquiries/case_detail.html", context, status=status)
 

@@ -1,0 +1,187 @@
+"""Reads for the supervisor's dashboard (督办台): what is late, what is about to be, and what
+waits for a supervisor's decision.
+
+Each section is one queryset; its count on the dashboard, its list and its Excel export all
+come from `supervision_cases`, so the number a supervisor sees is the number of rows they get.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from inquiries.models import (
+    CaseFlag,
+    ExtensionRequest,
+    Inquiry,
+    PressNotice,
+    Referral,
+    Status,
+    User,
+)
+from inquiries.models.cases import CLOCK_RUNNING
+from inquiries.permissions import supervised_department_ids
+
+# "Due soon" for supervisors: the deadline is at most this many working days away, early
+# enough to press the handler before the case becomes overdue.
+SUPERVISION_DUE_SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    description: str
+    default_sort: str
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "overdue",
+        _("Overdue"),
+        _("Open cases whose clock runs and whose deadline has passed."),
+        "deadline",
+    ),
+    Section(
+        "due_soon",
+        _("Due soon"),
+        # Formatted by the view (with SUPERVISION_DUE_SOON_DAYS), in the reader's language.
+        _("The deadline is at most %(days)s working days away."),
+        "deadline",
+    ),
+    Section(
+        "unaccepted",
+        _("Referrals not accepted"),
+        _("Referred to a person or department and not accepted in time."),
+        "deadline",
+    ),
+    Section(
+        "awaiting_feedback",
+        _("Awaiting feedback"),
+        _("Replied by the handler; the requester has not been given the result yet."),
+        "deadline",
+    ),
+    Section(
+        "flagged",
+        _("Flagged"),
+        _("Taboo phrases written, or a second one-time notice."),
+        "-received_at",
+    ),
+    Section(
+        "pressed",
+        _("Pressed, not answered"),
+        _("Pressing notices the handler has not answered yet."),
+        "deadline",
+    ),
+    Section(
+        "extension_pending",
+        _("Extension requests"),
+        _("Extensions waiting for the department head's decision."),
+        "deadline",
+    ),
+    Section(
+        "extension_untold",
+        _("Requester not yet told of the extension"),
+        _("Approved extensions the requester has not been told of yet."),
+        "deadline",
+    ),
+)
+SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
+
+SORTS = {
+    "deadline": ("deadline", "received_at", "pk"),
+    "-deadline": ("-deadline", "-received_at", "-pk"),
+    "received_at": ("received_at", "pk"),
+    "-received_at": ("-received_at", "-pk"),
+    "number": ("number",),
+    "-number": ("-number",),
+}
+
+
+def supervision_scope(user: User) -> QuerySet[Inquiry]:
+    """The cases a supervisor answers for: those of the departments they lead (the handling
+    department, or the receiving one while none is decided); every case for admins."""
+    cases = Inquiry.objects.select_related(
+        "first_responder", "current_holder", "handling_department", "receiving_department"
+    )
+    if user.has_perm("inquiries.view_all_inquiries"):
+        return cases
+    led = supervised_department_ids(user)
+    return cases.filter(
+        Q(handling_department_id__in=led)
+        | Q(handling_department__isnull=True, receiving_department_id__in=led)
+    )
+
+
+def section_q(name: str, *, today: datetime.date, soon_until: datetime.date) -> Q:
+    running = Q(status__in=CLOCK_RUNNING)
+    pending_extension = ExtensionRequest.objects.filter(
+        inquiry=OuterRef("pk"), state=ExtensionRequest.State.PENDING
+    )
+    untold = ExtensionRequest.objects.filter(
+        inquiry=OuterRef("pk"),
+        state=ExtensionRequest.State.APPROVED,
+        requester_told_at__isnull=True,
+    )
+    late_referral = Referral.objects.filter(
+        inquiry=OuterRef("pk"), state=Referral.State.PENDING, accept_due__lt=today
+    )
+    conditions = {
+        "overdue": lambda: running & Q(deadline__lt=today),
+        "due_soon": lambda: running & Q(deadline__gte=today, deadline__lte=soon_until),
+        "unaccepted": lambda: Q(Exists(late_referral)),
+        "awaiting_feedback": lambda: Q(status=Status.REPLIED),
+        "flagged": lambda: Q(Exists(CaseFlag.objects.filter(inquiry=OuterRef("pk")))),
+        "pressed": lambda: Q(
+            Exists(PressNotice.objects.filter(inquiry=OuterRef("pk"), answered_at__isnull=True))
+        ),
+        "extension_pending": lambda: Q(Exists(pending_extension)),
+        "extension_untold": lambda: Q(Exists(untold)),
+    }
+    return conditions[name]()
+
+
+def supervision_cases(
+    *,
+    user: User,
+    name: str,
+    today: datetime.date,
+    soon_until: datetime.date,
+    filters: dict | None = None,
+    sort: str = "",
+) -> QuerySet[Inquiry]:
+    """One dashboard section: its cases in the user's scope, filtered and sorted, with the
+    open pressing notices and the extensions each row shows loaded alongside."""
+    filters = filters or {}
+    cases = supervision_scope(user).filter(section_q(name, today=today, soon_until=soon_until))
+    if filters.get("department"):
+        department = filters["department"]
+        cases = cases.filter(
+            Q(handling_department=department)
+            | Q(handling_department__isnull=True, receiving_department=department)
+        )
+    if filters.get("handler"):
+        cases = cases.filter(current_holder=filters["handler"])
+    if filters.get("kind"):
+        cases = cases.filter(kind=filters["kind"])
+    order = SORTS.get(sort) or SORTS[SECTIONS_BY_NAME[name].default_sort]
+    return cases.order_by(*order).prefetch_related(
+        Prefetch(
+            "press_notices",
+            queryset=PressNotice.objects.filter(answered_at__isnull=True)
+            .select_related("pressed_by")
+            .order_by("respond_by", "pk"),
+            to_attr="open_presses",
+        ),
+        Prefetch(
+            "extensions",
+            queryset=ExtensionRequest.objects.filter(
+                Q(state=ExtensionRequest.State.PENDING)
+                | Q(state=ExtensionRequest.State.APPROVED, requester_told_at__isnull=True)
+            )
+            .select_related("requested_by")
+            .order_by("requested_at", "pk"),
+            to_attr="open_extensions",
+        ),
+    )
