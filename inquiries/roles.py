@@ -61,6 +61,7 @@ _ADMINISTER = (
     "inquiries.change_taboophrase",
     "inquiries.delete_taboophrase",
     "inquiries.view_all_inquiries",
+    "inquiries.supervise_inquiry",
     "inquiries.export_inquiries",
     "inquiries.unmask_personal_data",
 )

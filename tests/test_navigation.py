@@ -48,6 +48,8 @@ def test_administrator_sees_every_item(client, db):
     assert nav_urls(client) == [
         reverse("home"),
         *CASE_WORK,
+        reverse("inquiries:supervision"),
+        reverse("inquiries:statistics"),
         reverse("inquiries:directory"),
         IMPORT,
         ADMIN,

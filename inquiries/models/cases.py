@@ -394,6 +394,10 @@ def timeline_summary(kind: str, data: dict) -> str:
         }
     if kind == events.DISCLOSURE and data:
         return _("The requester was told: %(name)s, %(title)s, phone %(phone)s.") % data
+    if kind == events.DEADLINE and data.get("deadline") and data.get("extension"):
+        return _("Extension approved: new deadline %(date)s.") % {
+            "date": _display_date(data["deadline"])
+        }
     if kind == events.DEADLINE and data.get("deadline"):
         return _("The clock runs again: new deadline %(date)s.") % {
             "date": _display_date(data["deadline"])

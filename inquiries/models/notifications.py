@@ -107,6 +107,35 @@ class Notification(models.Model):
                 "number": number,
                 "reason": data.get("reason", ""),
             }
+        if self.kind == kinds.PRESSED:
+            return _("%(by)s pressed case %(number)s: respond by %(date)s. %(message)s") % {
+                "by": data.get("by", ""),
+                "number": number,
+                "date": data.get("respond_by", ""),
+                "message": data.get("message", ""),
+            }
+        if self.kind == kinds.EXTENSION_REQUESTED:
+            return _(
+                "%(by)s asks %(days)s more working days for case %(number)s (to %(date)s): "
+                "%(reason)s"
+            ) % {
+                "by": data.get("by", ""),
+                "days": data.get("extra_days", ""),
+                "number": number,
+                "date": data.get("new_deadline", ""),
+                "reason": data.get("reason", ""),
+            }
+        if self.kind == kinds.EXTENSION_DECIDED:
+            template = (
+                _("%(by)s approved the extension of case %(number)s to %(date)s.")
+                if data.get("approved")
+                else _("%(by)s refused the extension of case %(number)s.")
+            )
+            return template % {
+                "by": data.get("by", ""),
+                "number": number,
+                "date": data.get("new_deadline", ""),
+            }
         if self.kind == kinds.CLOSED:
             return _("%(by)s closed case %(number)s.") % {
                 "by": data.get("by", ""),
