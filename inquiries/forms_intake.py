@@ -283,8 +283,8 @@ class CaseListFilterForm(forms.Form):
         )
 
 
-class RegisterFilterForm(forms.Form):
-    """The date range of a register (phone or visit), local days, both included."""
+class DateRangeForm(forms.Form):
+    """A range of local days, both included; registers and statistics filter by it."""
 
     error_messages = {
         "range_reversed": _("The first day must not be after the last day."),
@@ -307,6 +307,10 @@ class RegisterFilterForm(forms.Form):
         if date_from and date_to and date_from > date_to:
             raise ValidationError(self.error_messages["range_reversed"], code="range_reversed")
         return cleaned
+
+
+class RegisterFilterForm(DateRangeForm):
+    """The date range of a register (phone, visit or letter)."""
 
     def dates(self) -> tuple[datetime.date | None, datetime.date | None]:
         """The dates to filter by; a range that makes no sense filters nothing."""

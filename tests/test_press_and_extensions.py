@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inquiries import permissions
 from inquiries.models import (
@@ -180,6 +180,7 @@ def test_asking_after_the_deadline_is_refused_with_a_clear_message(org, case):
         time_machine.travel(
             datetime.datetime.combine(after, datetime.time(9), tzinfo=TUESDAY_MORNING.tzinfo)
         ),
+        translation.override("en"),
         pytest.raises(InquiryError) as error,
     ):
         ask(org, case)

@@ -42,7 +42,7 @@ from inquiries.services.core import (
     inquiry_transition,
     timeline_append,
 )
-from inquiries.services.notifications import notify
+from inquiries.services.notifications import notification_data, notify
 from inquiries.services.referrals import (
     office_of,
     referral_accept,
@@ -530,7 +530,7 @@ def inquiry_reply(
         inquiry=inquiry,
         event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:replied",
         actor=by,
-        data=_notice_data(inquiry, by),
+        data=notification_data(inquiry, by),
     )
     flag_taboo(inquiry, by=by, texts=[reply])
     return inquiry
@@ -561,7 +561,7 @@ def inquiry_send_back(
         inquiry=inquiry,
         event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:sent_back",
         actor=by,
-        data=_notice_data(inquiry, by, reason=reason),
+        data=notification_data(inquiry, by, reason=reason),
     )
     flag_taboo(inquiry, by=by, texts=[reason])
     return inquiry
@@ -640,7 +640,7 @@ def inquiry_close(
         inquiry=inquiry,
         event_key=f"inquiry:{inquiry.pk}:v{inquiry.version}:closed",
         actor=by,
-        data=_notice_data(inquiry, by),
+        data=notification_data(inquiry, by),
     )
     flag_taboo(inquiry, by=by, texts=[result, feedback_note, unreachable_reason])
     return inquiry
@@ -686,7 +686,3 @@ def inquiry_add_note(
     )
     flag_taboo(inquiry, by=by, texts=[text])
     return event
-
-
-def _notice_data(inquiry: Inquiry, by: User, **extra) -> dict:
-    return {"number": inquiry.number, "subject": inquiry.subject, "by": by.get_full_name()} | extra

@@ -37,6 +37,11 @@ def users_with_permission_in(*, department: Department, perm: str):
     )
 
 
+def notification_data(inquiry: Inquiry, by: User, **extra) -> dict:
+    """What every case notification says: the case, its subject and who acted."""
+    return {"number": inquiry.number, "subject": inquiry.subject, "by": by.get_full_name()} | extra
+
+
 def notify(
     *,
     recipients: Iterable[User | None],

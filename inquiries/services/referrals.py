@@ -31,7 +31,7 @@ from inquiries.services.core import (
     inquiry_transition,
     timeline_append,
 )
-from inquiries.services.notifications import notify, users_with_permission_in
+from inquiries.services.notifications import notification_data, notify, users_with_permission_in
 from inquiries.workdays import work_calendar
 
 # The path a referral records when the case had none yet: a leader is asked when the
@@ -75,10 +75,6 @@ def _label(referral: Referral) -> str:
     if referral.to_user_id:
         return referral.to_user.get_full_name()
     return referral.to_department.name
-
-
-def _note_data(inquiry: Inquiry, by: User, **extra) -> dict:
-    return {"number": inquiry.number, "subject": inquiry.subject, "by": by.get_full_name()} | extra
 
 
 def referral_pending_for(inquiry: Inquiry) -> Referral | None:
@@ -159,7 +155,7 @@ def referral_open(
             "waiting_for_absent": waiting,
         },
     )
-    data = _note_data(inquiry, by, to=label)
+    data = notification_data(inquiry, by, to=label)
     key = f"referral:{referral.pk}:created"
     if to_user is not None:
         notify(
@@ -371,7 +367,7 @@ def referral_accept(*, referral: Referral, by: User, assignee: User | None = Non
     if assignee is not None:
         data["assigned_to"] = assignee.get_full_name()
     timeline_append(inquiry, by=by, kind=TimelineEvent.Kind.ACCEPTED, data=data)
-    note = _note_data(inquiry, holder)
+    note = notification_data(inquiry, holder)
     notify(
         recipients=_first_responder_and_referrer(inquiry, referral),
         kind=Notification.Kind.REFERRAL_ACCEPTED,
@@ -387,7 +383,7 @@ def referral_accept(*, referral: Referral, by: User, assignee: User | None = Non
             inquiry=inquiry,
             event_key=f"referral:{referral.pk}:assigned",
             actor=by,
-            data=_note_data(inquiry, by, to=assignee.get_full_name()),
+            data=notification_data(inquiry, by, to=assignee.get_full_name()),
         )
     return referral
 
@@ -442,7 +438,7 @@ def referral_return(*, referral: Referral, by: User, reason: str) -> Referral:
         inquiry=inquiry,
         event_key=f"referral:{referral.pk}:returned",
         actor=by,
-        data=_note_data(inquiry, by, reason=reason),
+        data=notification_data(inquiry, by, reason=reason),
     )
     flag_taboo(inquiry, by=by, texts=[reason])
     return referral

@@ -24,7 +24,7 @@ from inquiries.models import (
     User,
 )
 from inquiries.services.core import InquiryError, inquiry_lock, inquiry_save, timeline_append
-from inquiries.services.notifications import notify
+from inquiries.services.notifications import notification_data, notify
 from inquiries.workdays import work_calendar
 
 # A supervisor asks for more time in working days; beyond this a case needs a new decision,
@@ -37,10 +37,6 @@ def _full_clean(record) -> None:
         record.full_clean()
     except ValidationError as error:
         raise InquiryError(" ".join(error.messages), code="invalid") from error
-
-
-def _data(inquiry: Inquiry, by: User, **extra) -> dict:
-    return {"number": inquiry.number, "subject": inquiry.subject, "by": by.get_full_name()} | extra
 
 
 # --- 督办: pressing notices ---------------------------------------------------------------------
@@ -89,7 +85,7 @@ def press_create(
         inquiry=inquiry,
         event_key=f"press:{notice.pk}",
         actor=by,
-        data=_data(inquiry, by, respond_by=respond_by.isoformat(), message=message),
+        data=notification_data(inquiry, by, respond_by=respond_by.isoformat(), message=message),
     )
     return notice
 
@@ -210,7 +206,7 @@ def extension_request(
         inquiry=inquiry,
         event_key=f"extension:{request.pk}:requested",
         actor=by,
-        data=_data(
+        data=notification_data(
             inquiry,
             by,
             extra_days=extra_days,
@@ -270,7 +266,7 @@ def extension_decide(
         inquiry=inquiry,
         event_key=f"extension:{request.pk}:decided",
         actor=by,
-        data=_data(
+        data=notification_data(
             inquiry,
             by,
             approved=approve,

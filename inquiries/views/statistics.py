@@ -3,9 +3,7 @@ and the tables as Excel."""
 
 import datetime
 
-from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -13,12 +11,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from inquiries.exports import Column, xlsx_response
+from inquiries.forms_intake import DateRangeForm
 from inquiries.masking import mask_name, mask_phone
 from inquiries.selectors_statistics import (
     HANDLING_PERCENTILE,
@@ -40,30 +38,8 @@ CHART_ROW_HEIGHT = 26
 CHART_LABEL_WIDTH = 140
 
 
-class StatisticsPeriodForm(forms.Form):
+class StatisticsPeriodForm(DateRangeForm):
     """The period counted: cases received from the first day to the last, both included."""
-
-    error_messages = {
-        "range_reversed": _("The first day must not be after the last day."),
-    }
-
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            raise ValidationError(self.error_messages["range_reversed"], code="range_reversed")
-        return cleaned
 
     def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
         """The dates asked for; a missing or invalid day falls back to this month's."""
