@@ -88,10 +88,16 @@ class SupervisionFilterForm(forms.Form):
     """The dashboard's filters: department, handler and kind (every list shares them)."""
 
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
     )
     handler = forms.ModelChoiceField(
-        label=_("Handler"), queryset=User.objects.none(), required=False
+        label=_("Handler"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All handlers"),
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False

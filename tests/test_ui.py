@@ -243,3 +243,11 @@ def test_home_warns_a_user_marked_away_and_names_the_delegate(client, make_staff
 
     assert "alert-warning" in html
     assert "赵六" in html
+
+
+def test_djangos_new_blank_choice_reads_chinese():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
