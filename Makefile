@@ -14,7 +14,11 @@ $(VENV)/.installed: requirements/dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed .env
+
+# Plain `manage.py` commands work on a laptop: development settings in a git-ignored .env.
+.env:
+	cp .env.example .env
 
 translations: install
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0

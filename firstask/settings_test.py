@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-firstask-0123456789-abcdefghijklmnop")
+# The suite does not depend on a developer's .env; DATABASE_URL still comes from the environment.
+os.environ.setdefault("ENV_FILE", os.devnull)
 
 from firstask.settings import *  # noqa: F403
 
