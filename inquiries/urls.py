@@ -6,9 +6,11 @@ from inquiries.views import (
     directory,
     inbox,
     intake,
+    online_letters,
     organisation_import,
     statistics,
     supervision,
+    tracking,
 )
 
 app_name = "inquiries"
@@ -74,6 +76,11 @@ urlpatterns = [
         name="case_assign_referral",
     ),
     path("cases/<str:number>/coordinate/", case_actions.case_coordinate, name="case_coordinate"),
+    # The public channel: no login.
+    path("track/", tracking.track, name="track"),
+    path("letters/new/", online_letters.letter_new, name="letter_new"),
+    path("letters/sent/", online_letters.letter_sent, name="letter_sent"),
+    path("cases/<str:number>/pick-up/", case_actions.case_pick_up, name="case_pick_up"),
     # Supervision: the dashboard, pressing (督办), extensions (延期), statistics.
     path("supervision/", supervision.dashboard, name="supervision"),
     path(

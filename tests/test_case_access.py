@@ -12,6 +12,7 @@ PAGE_URLS = ("case_detail", "case_receipt")
 # Actions on one record of the case: (URL name, the record's primary key stands in as 1).
 RECORD_URLS = ("press_answer", "extension_decide", "extension_told")
 ACTION_URLS = (
+    "case_pick_up",
     "case_press",
     "extension_request",
     "case_decide_path",

@@ -916,3 +916,9 @@ def case_add_note(request, number):
         success=_("The note was added."),
         redirect_to=lambda event: _case_url(event.inquiry, "timeline"),
     )
+
+
+# Placeholder: the online letters work in progress replaces this.
+@login_required
+def case_pick_up(request, number):
+    raise Http404
