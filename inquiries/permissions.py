@@ -3,7 +3,16 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from inquiries.models import TRANSITIONS, CasePolicy, Department, Inquiry, Referral, Status, User
+from inquiries.models import (
+    TRANSITIONS,
+    CasePolicy,
+    Channel,
+    Department,
+    Inquiry,
+    Referral,
+    Status,
+    User,
+)
 
 # The actions a case page can offer; views check `action in inquiry_actions(user, inquiry)`.
 DECIDE_PATH = "decide_path"
@@ -20,6 +29,7 @@ CLOSE = "close"
 REOPEN = "reopen"
 SEND_BACK = "send_back"
 ADD_NOTE = "add_note"
+PICK_UP = "pick_up"  # an online letter: the first to pick it up becomes its first responder
 # Supervision on the case page (督办 and 延期); see `supervision_actions`.
 PRESS = "press"
 ANSWER_PRESS = "answer_press"
@@ -70,6 +80,8 @@ def inquiry_visibility_q(user: User) -> Q | None:
             q |= Q(handling_department_id__in=led) | Q(receiving_department_id__in=led)
     if user.has_perm("inquiries.coordinate_inquiry"):
         q |= Q(status=Status.COORDINATING)
+        # Online letters nobody has picked up yet wait in the office's queue.
+        q |= Q(channel=Channel.ONLINE, first_responder__isnull=True)
         if profile is not None:
             # The office follows up the cases it was asked to coordinate once it has named
             # the lead department (the case is no longer "coordinating" then).
@@ -94,6 +106,22 @@ def referral_may_decide(referral: Referral, user: User) -> bool:
     return user.has_perm("inquiries.handle_inquiry") or referral.to_department.head_id == user.pk
 
 
+def may_pick_up(user: User, inquiry: Inquiry) -> bool:
+    """An online letter nobody has picked up: the office's coordinators, and any handler of
+    the department that holds it in its queue, may pick it up."""
+    if inquiry.channel != Channel.ONLINE or inquiry.first_responder_id is not None:
+        return False
+    profile = getattr(user, "profile", None)
+    if profile is None or not user.is_active:
+        return False
+    if user.has_perm("inquiries.coordinate_inquiry"):
+        return True
+    return user.has_perm("inquiries.handle_inquiry") and profile.department_id in {
+        inquiry.receiving_department_id,
+        inquiry.handling_department_id,
+    }
+
+
 def inquiry_actions(
     user: User, inquiry: Inquiry, *, pending: Referral | bool | None = False
 ) -> frozenset[str]:
@@ -110,6 +138,8 @@ def inquiry_actions(
             .first()
         )
     actions = {ADD_NOTE}
+    if may_pick_up(user, inquiry):
+        actions.add(PICK_UP)
     is_responder = inquiry.first_responder_id == user.pk
     is_holder = inquiry.current_holder_id == user.pk
     # At registration the responder holds the case; a department queue has no holder.

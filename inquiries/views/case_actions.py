@@ -51,6 +51,7 @@ from inquiries.forms_supervision import (
 )
 from inquiries.models import Department, ExtensionRequest, Inquiry, Path, Referral, Status, User
 from inquiries.selectors import department_resolve, inquiry_get_for_user
+from inquiries.services import public as public_services
 from inquiries.services import referrals as referral_services
 from inquiries.workdays import WorkCalendar, deadline_state, work_calendar
 
@@ -69,6 +70,16 @@ class ActionPanel:
 
 # In the order the panels appear: what the case most likely needs next comes first.
 ACTION_PANELS: dict[str, ActionPanel] = {
+    permissions.PICK_UP: ActionPanel(
+        CaseActionForm,
+        gettext_lazy("Pick up this online letter"),
+        gettext_lazy("Pick up (become first responder)"),
+        "inquiries:case_pick_up",
+        intro=gettext_lazy(
+            "Nobody has picked up this letter yet. Whoever picks it up first becomes its first "
+            "responder and handles it."
+        ),
+    ),
     permissions.START_HANDLING: ActionPanel(
         StartHandlingForm,
         gettext_lazy("Accept the referral"),
@@ -918,7 +929,18 @@ def case_add_note(request, number):
     )
 
 
-# Placeholder: the online letters work in progress replaces this.
 @login_required
+@require_POST
 def case_pick_up(request, number):
-    raise Http404
+    """An online letter: the first to pick it up becomes its first responder (首问责任人)."""
+
+    def run(inquiry, form):
+        return public_services.inquiry_pick_up(inquiry=inquiry, by=request.user)
+
+    return _perform(
+        request,
+        number,
+        action=permissions.PICK_UP,
+        run=run,
+        success=_("You picked up the letter: you are its first responder now."),
+    )
