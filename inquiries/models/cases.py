@@ -427,6 +427,8 @@ def timeline_summary(kind: str, data: dict) -> str:
         if data.get("waiting_for_absent"):
             text += " " + str(_("The handler is away and has no delegate: waiting."))
         return text
+    if kind == events.PICKED_UP and data.get("by"):
+        return _("Picked up by %(by)s, who is now its first responder.") % {"by": data["by"]}
     if kind == events.ACCEPTED and data.get("by"):
         if data.get("assigned_to"):
             return _("Assigned by %(by)s to %(to)s.") % {

@@ -284,6 +284,9 @@ def _overdue_referrals(
 def _next_steps(inquiry: Inquiry, actions: frozenset[str], user: User) -> set[str]:
     """The actions the case most likely needs now: their panels open, the others stay folded."""
     steps = set()
+    if permissions.PICK_UP in actions:
+        # An online letter nobody has touched yet: picking it up comes before anything else.
+        return {permissions.PICK_UP}
     # The path is the first responder's call; whoever accepted a referral handles and replies.
     undecided = inquiry.status in {Status.REGISTERED, Status.REOPENED} or (
         not inquiry.path and inquiry.first_responder_id == user.pk
