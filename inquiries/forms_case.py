@@ -16,6 +16,8 @@ from inquiries.models import (
     FeedbackMethod,
     Inquiry,
     Path,
+    Rating,
+    Rectification,
     Referral,
     RequiredMaterial,
     User,
@@ -755,3 +757,66 @@ class NoteForm(CaseActionForm):
         required=False,
         help_text=_("Notes are internal unless ticked."),
     )
+
+
+# --- 好差评: a rating given by phone or on paper, and the rectification of a low one ---------
+
+
+class RecordRatingForm(CaseActionForm):
+    """Staff record the requester's rating given by phone or on paper (once, never changed)."""
+
+    id_format = "id_rating_%s"
+
+    level = forms.TypedChoiceField(
+        label=_("The requester's rating"),
+        choices=Rating.Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(
+        label=_("Given"),
+        choices=[
+            (Rating.Source.PHONE, _("By phone")),
+            (Rating.Source.PAPER, _("On paper")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("The requester's comment"),
+        required=False,
+        max_length=Rating.COMMENT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
+
+
+class RectificationForm(CaseActionForm):
+    """整改: the head records the call-back (回访), what was done and what the requester was
+    told; the case may be reopened."""
+
+    id_format = "id_rectification_%s"
+
+    called_back_at = forms.DateTimeField(
+        label=_("Called back at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    action_taken = forms.CharField(label=_("Action taken"), widget=_textarea(3))
+    report_note = forms.CharField(label=_("What the requester was told"), widget=_textarea(2))
+    reopen = forms.BooleanField(
+        label=_("Reopen the case"),
+        required=False,
+        help_text=_("The action taken is recorded as the reason for reopening."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rectification = (
+            Rectification.objects.filter(inquiry=self.inquiry, closed=False)
+            .order_by("due", "pk")
+            .first()
+        )
+        self.initial.setdefault(
+            "called_back_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        if self.rectification is not None:
+            self.fields["called_back_at"].help_text = _("Rectification due by %(date)s.") % {
+                "date": date_format(self.rectification.due, "DATE_FORMAT")
+            }

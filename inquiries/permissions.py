@@ -9,6 +9,8 @@ from inquiries.models import (
     Channel,
     Department,
     Inquiry,
+    Rating,
+    Rectification,
     Referral,
     Status,
     User,
@@ -30,6 +32,8 @@ REOPEN = "reopen"
 SEND_BACK = "send_back"
 ADD_NOTE = "add_note"
 PICK_UP = "pick_up"  # an online letter: the first to pick it up becomes its first responder
+RECORD_RATING = "record_rating"  # 好差评 given by phone or on paper, recorded by staff
+RECORD_RECTIFICATION = "record_rectification"  # 整改: the head's call-back and report
 # Supervision on the case page (督办 and 延期); see `supervision_actions`.
 PRESS = "press"
 ANSWER_PRESS = "answer_press"
@@ -187,7 +191,34 @@ def inquiry_actions(
         is_responder or user.has_perm("inquiries.supervise_inquiry")
     ):
         actions.add(REOPEN)
+    actions |= rating_actions(user, inquiry)
     return frozenset(actions)
+
+
+def rating_actions(user: User, inquiry: Inquiry) -> set[str]:
+    """好差评: staff holding register_inquiry record a rating of a closed, unrated case; the
+    head a low rating was assigned to (or a supervisor of the department) records the
+    rectification."""
+    actions = set()
+    if (
+        inquiry.status == Status.CLOSED
+        and user.has_perm("inquiries.register_inquiry")
+        and not Rating.objects.filter(inquiry=inquiry).exists()
+    ):
+        actions.add(RECORD_RATING)
+    open_ones = list(Rectification.objects.filter(inquiry=inquiry, closed=False))
+    if any(rectification_may_record(user, item) for item in open_ones):
+        actions.add(RECORD_RECTIFICATION)
+    return actions
+
+
+def rectification_may_record(user: User, rectification: Rectification) -> bool:
+    """The head the rectification was assigned to, or whoever leads its department."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if rectification.assigned_to_id == user.pk:
+        return True
+    return rectification.department_id in supervised_department_ids(user)
 
 
 # --- Supervision: pressing (督办) and extensions (延期) ---------------------------------------

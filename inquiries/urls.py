@@ -64,6 +64,12 @@ urlpatterns = [
     path("cases/<str:number>/send-back/", case_actions.case_send_back, name="case_send_back"),
     path("cases/<str:number>/reopen/", case_actions.case_reopen, name="case_reopen"),
     path("cases/<str:number>/note/", case_actions.case_add_note, name="case_add_note"),
+    path("cases/<str:number>/rating/", case_actions.case_record_rating, name="case_record_rating"),
+    path(
+        "cases/<str:number>/rectification/",
+        case_actions.case_rectification,
+        name="case_rectification",
+    ),
     path("cases/<str:number>/refer/", case_actions.case_refer, name="case_refer"),
     path(
         "cases/<str:number>/return/",

@@ -29,6 +29,8 @@ ACTION_URLS = (
     "case_return_referral",
     "case_assign_referral",
     "case_coordinate",
+    "case_record_rating",
+    "case_rectification",
 )
 
 

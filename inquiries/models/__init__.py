@@ -21,6 +21,7 @@ from inquiries.models.catalog import (
 )
 from inquiries.models.notifications import Notification
 from inquiries.models.organisation import Department, StaffProfile, User, profile_is_away
+from inquiries.models.ratings import Rating, Rectification
 from inquiries.models.referrals import Referral
 from inquiries.models.supervision import ExportRecord, ExtensionRequest, Finding, PressNotice
 
@@ -43,6 +44,8 @@ __all__ = [
     "Notification",
     "Path",
     "PressNotice",
+    "Rating",
+    "Rectification",
     "Referral",
     "RequiredMaterial",
     "ServiceMatter",

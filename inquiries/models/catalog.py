@@ -159,6 +159,11 @@ class CasePolicy(models.Model):
             "Unticked: only the first responder tells the requester the result and closes."
         ),
     )
+    rectification_days = models.PositiveSmallIntegerField(
+        _("rectification limit (working days)"),
+        default=15,
+        help_text=_("A low rating is followed up and rectified within this many working days."),
+    )
     clock_on_materials = models.CharField(
         _("clock when materials arrive"),
         max_length=10,

@@ -29,6 +29,7 @@ from inquiries.services.notifications import (
     notifications_email,
     notify,
 )
+from inquiries.services.ratings import rating_submit, rectification_record
 from inquiries.services.referrals import (
     office_coordinate,
     office_of,
@@ -62,6 +63,8 @@ __all__ = [
     "notify",
     "office_coordinate",
     "office_of",
+    "rating_submit",
+    "rectification_record",
     "referral_accept",
     "referral_create",
     "referral_pending_for",

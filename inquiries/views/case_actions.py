@@ -34,6 +34,8 @@ from inquiries.forms_case import (
     MaterialsCompleteForm,
     NoteForm,
     NoticeForm,
+    RecordRatingForm,
+    RectificationForm,
     ReferForm,
     ReopenForm,
     ReplyForm,
@@ -49,9 +51,19 @@ from inquiries.forms_supervision import (
     PressAnswerForm,
     PressForm,
 )
-from inquiries.models import Department, ExtensionRequest, Inquiry, Path, Referral, Status, User
+from inquiries.models import (
+    Department,
+    ExtensionRequest,
+    Inquiry,
+    Path,
+    Rating,
+    Referral,
+    Status,
+    User,
+)
 from inquiries.selectors import department_resolve, inquiry_get_for_user
 from inquiries.services import public as public_services
+from inquiries.services import ratings as rating_services
 from inquiries.services import referrals as referral_services
 from inquiries.workdays import WorkCalendar, deadline_state, work_calendar
 
@@ -182,6 +194,26 @@ ACTION_PANELS: dict[str, ActionPanel] = {
         intro=gettext_lazy(
             "If the reply does not answer the requester's matter, send it back with what is "
             "missing."
+        ),
+    ),
+    permissions.RECORD_RECTIFICATION: ActionPanel(
+        RectificationForm,
+        gettext_lazy("Rectification of a low rating"),
+        gettext_lazy("Record the call-back and the report"),
+        "inquiries:case_rectification",
+        intro=gettext_lazy(
+            "The requester rated this case as dissatisfied. Call them back, put it right, and "
+            "record what was done and what they were told."
+        ),
+    ),
+    permissions.RECORD_RATING: ActionPanel(
+        RecordRatingForm,
+        gettext_lazy("Record a rating given by phone or on paper"),
+        gettext_lazy("Record the rating"),
+        "inquiries:case_record_rating",
+        intro=gettext_lazy(
+            "A case is rated once and the rating is never changed: record exactly what the "
+            "requester gave."
         ),
     ),
     permissions.REOPEN: ActionPanel(
@@ -481,6 +513,7 @@ def _case_page(
             for referral in referrals.chain
         ],
         "pending_lead": referrals.pending_lead,
+        "rating": Rating.objects.filter(inquiry=inquiry).first(),
         "responder_profile": responder_profile,
         "Status": Status,
         "Path": Path,
@@ -907,6 +940,53 @@ def case_reopen(request, number):
         action=permissions.REOPEN,
         run=run,
         success=_("The case was reopened; the time limit starts again today."),
+    )
+
+
+@login_required
+@require_POST
+def case_record_rating(request, number):
+    def run(inquiry, form):
+        form.check_version()
+        return rating_services.rating_submit(
+            inquiry=inquiry,
+            level=form.cleaned_data["level"],
+            comment=form.cleaned_data["comment"],
+            source=form.cleaned_data["source"],
+            recorded_by=request.user,
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.RECORD_RATING,
+        run=run,
+        success=_("The rating was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def case_rectification(request, number):
+    def run(inquiry, form):
+        if form.rectification is None:
+            raise StaleForm
+        data = form.cleaned_data
+        return rating_services.rectification_record(
+            rectification=form.rectification,
+            by=request.user,
+            called_back_at=data["called_back_at"],
+            action_taken=data["action_taken"],
+            report_note=data["report_note"],
+            reopen=data["reopen"],
+        )
+
+    return _perform(
+        request,
+        number,
+        action=permissions.RECORD_RECTIFICATION,
+        run=run,
+        success=_("The call-back and the report were recorded."),
     )
 
 
