@@ -427,6 +427,11 @@ def timeline_summary(kind: str, data: dict) -> str:
         if data.get("waiting_for_absent"):
             text += " " + str(_("The handler is away and has no delegate: waiting."))
         return text
+    if kind == events.NOTE and data.get("rating"):
+        from inquiries.models.ratings import Rating
+
+        level = Rating.Level(data["rating"]).label
+        return _("A rating was received: %(level)s.") % {"level": level}
     if kind == events.PICKED_UP and data.get("by"):
         return _("Picked up by %(by)s, who is now its first responder.") % {"by": data["by"]}
     if kind == events.ACCEPTED and data.get("by"):
