@@ -278,3 +278,25 @@ def supervision_actions(user: User, inquiry: Inquiry, *, presses, extensions) ->
     if any(user.pk in handlers | {e.requested_by_id} for e in untold):
         actions.add(RECORD_EXTENSION_TOLD)
     return frozenset(actions)
+
+
+REFERRAL_DECISIONS = frozenset({START_HANDLING, RETURN_REFERRAL, ASSIGN_REFERRAL})
+
+
+def referral_to_decide(
+    user: User, inquiry: Inquiry, *, pending: list[Referral], actions: frozenset[str]
+) -> tuple[Referral | None, frozenset[str]]:
+    """The pending referral `user` may decide on this case, and the actions with it.
+
+    The lead referral when `actions` (from `inquiry_actions`) already let the user decide it;
+    otherwise a contribution addressed to the user's department, which its staff accept or
+    return on their own part of a cross-department case.
+    """
+    lead = next((r for r in reversed(pending) if r.is_lead), None)
+    if lead is not None and actions & REFERRAL_DECISIONS:
+        return lead, actions
+    if inquiry.is_open:
+        for referral in pending:
+            if not referral.is_lead and referral_may_decide(referral, user):
+                return referral, actions | {START_HANDLING, RETURN_REFERRAL}
+    return None, actions

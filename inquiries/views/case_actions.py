@@ -237,9 +237,6 @@ ACTION_PANELS: dict[str, ActionPanel] = {
 }
 
 # The actions that decide a referral: their forms name the referral they decide.
-REFERRAL_DECISIONS = frozenset(
-    {permissions.START_HANDLING, permissions.RETURN_REFERRAL, permissions.ASSIGN_REFERRAL}
-)
 CONTRIBUTION_INTRO = gettext_lazy(
     "Your department is asked to contribute to this case; the lead department handles it and "
     "replies. Accept your part, then add your department's input as notes."
@@ -268,8 +265,8 @@ class CaseReferrals:
 def _case_referrals(inquiry: Inquiry, user: User) -> CaseReferrals:
     """Load the referrals once (with everyone the chain names) and work out the actions.
 
-    A contributing department's staff may also accept or return their own part; who decides
-    a referral is `permissions.referral_may_decide`.
+    Which referral the user may decide (the lead one or their department's contribution) is
+    `permissions.referral_to_decide`.
     """
     chain = list(
         inquiry.referrals.select_related(
@@ -284,19 +281,12 @@ def _case_referrals(inquiry: Inquiry, user: User) -> CaseReferrals:
     )
     pending = [referral for referral in chain if referral.is_pending]
     pending_lead = next((r for r in reversed(pending) if r.is_lead), None)
-    actions = permissions.inquiry_actions(user, inquiry, pending=pending_lead)
-    mine = pending_lead if actions & REFERRAL_DECISIONS else None
-    if mine is None and inquiry.is_open:
-        mine = next(
-            (
-                referral
-                for referral in pending
-                if not referral.is_lead and permissions.referral_may_decide(referral, user)
-            ),
-            None,
-        )
-        if mine is not None:
-            actions |= {permissions.START_HANDLING, permissions.RETURN_REFERRAL}
+    mine, actions = permissions.referral_to_decide(
+        user,
+        inquiry,
+        pending=pending,
+        actions=permissions.inquiry_actions(user, inquiry, pending=pending_lead),
+    )
     return CaseReferrals(chain=chain, pending_lead=pending_lead, mine=mine, actions=actions)
 
 
@@ -432,7 +422,7 @@ def case_supervision(inquiry: Inquiry, user: User, bound: dict | None = None) ->
 
 
 def _form_referral(action: str, referrals: CaseReferrals) -> Referral | None:
-    return referrals.mine if action in REFERRAL_DECISIONS else None
+    return referrals.mine if action in permissions.REFERRAL_DECISIONS else None
 
 
 def _case_page(
