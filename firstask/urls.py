@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("inquiries.urls")),
+    path("accountability/", include("penalties.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -66,19 +66,42 @@ _ADMINISTER = (
     "inquiries.unmask_personal_data",
 )
 
+# Accountability (the penalties app). Named here as data: inquiries does not import penalties.
+_REPORT_VIOLATION = ("penalties.report_violation",)
+_DISCIPLINE = (
+    "penalties.handle_violation",
+    "penalties.report_violation",
+    "penalties.view_all_assessments",
+    "penalties.add_commendation",
+    "penalties.view_commendation",
+    "inquiries.view_all_inquiries",
+)
+_CONFIGURE_POLICY = tuple(
+    f"penalties.{action}_{model}"
+    for model in ("policy", "sanctionlevel", "violationtype", "escalationrule", "consequence")
+    for action in ("view", "add", "change")
+)
 FRONT_DESK = Role("front_desk", "前台接待", _("Front desk"), _EVERYONE)
 HANDLER = Role("handler", "经办人", _("Handler"), _EVERYONE + _HANDLE)
 DEPARTMENT_HEAD = Role(
-    "department_head", "部门负责人", _("Department head"), _EVERYONE + _HANDLE + _SUPERVISE
+    "department_head",
+    "部门负责人",
+    _("Department head"),
+    _EVERYONE + _HANDLE + _SUPERVISE + _REPORT_VIOLATION,
 )
 SUPERVISING_LEADER = Role(
-    "supervising_leader", "分管领导", _("Supervising leader"), _EVERYONE + _SUPERVISE
+    "supervising_leader",
+    "分管领导",
+    _("Supervising leader"),
+    _EVERYONE + _SUPERVISE + _REPORT_VIOLATION,
 )
 OFFICE_COORDINATOR = Role(
     "office_coordinator", "办公室协调员", _("Office coordinator"), _EVERYONE + _COORDINATE
 )
-DISCIPLINE = Role("discipline", "效能监察", _("Discipline and HR"), _EVERYONE)
-ADMINISTRATOR = Role("administrator", "系统管理员", _("Administrator"), _EVERYONE + _ADMINISTER)
+DISCIPLINE = Role("discipline", "效能监察", _("Discipline and HR"), _EVERYONE + _DISCIPLINE)
+ADMINISTRATOR = Role(
+    "administrator", "系统管理员", _("Administrator"), _EVERYONE + _ADMINISTER + _CONFIGURE_POLICY
+)
 
 ROLES: tuple[Role, ...] = (
     FRONT_DESK,
@@ -119,9 +142,9 @@ def roles_sync() -> dict[str, Group]:
 
 
 def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs):
-    # Run once, after the last of our apps has migrated and its permissions exist.
-    if app_config is None or app_config.label != "inquiries":
+    # Run once, after the last of our apps (penalties) has migrated and its permissions exist.
+    if app_config is None or app_config.label != "penalties":
         return
-    if not Permission.objects.using(using).filter(content_type__app_label="inquiries").exists():
+    if not Permission.objects.using(using).filter(content_type__app_label="penalties").exists():
         return
     roles_sync()

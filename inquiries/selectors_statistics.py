@@ -1,5 +1,6 @@
 """Statistics for supervisors: volume, on-the-spot and on-time rates, handling time, referral
-returns and overdue cases for a period, by department, channel, kind and first responder.
+returns, overdue cases and satisfaction (好差评) for a period, by department, channel, kind and
+first responder.
 
 The numbers are pure functions over `CaseFacts` rows (given the rows, a calendar and "today",
 return the numbers), so they are tested table by table. `statistics_facts` fetches the rows in
@@ -17,7 +18,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inquiries.models import Channel, FeedbackMethod, Inquiry, Kind, Referral, Status, User
+from inquiries.models import (
+    Channel,
+    FeedbackMethod,
+    Inquiry,
+    Kind,
+    Rating,
+    Referral,
+    Status,
+    User,
+)
 from inquiries.models.cases import CLOCK_RUNNING
 from inquiries.permissions import supervised_department_ids
 from inquiries.selectors import inquiries_visible_to
@@ -27,6 +37,9 @@ from inquiries.workdays import WorkCalendar
 HANDLING_PERCENTILE = 90
 # The drill-down key of a group with no value (an online letter nobody has picked up yet).
 NO_KEY = "none"
+# The satisfaction rate is the share of ratings at this level or better: 基本满意 counts as
+# satisfied, 不满意 and 非常不满意 are low ratings (the ones that open a rectification).
+SATISFIED_MIN_LEVEL = Rating.Level.FAIRLY_SATISFIED
 
 
 class Grouping:
@@ -71,6 +84,7 @@ class CaseFacts:
     staff_name: str
     referrals_decided: int = 0  # accepted or returned
     referrals_returned: int = 0
+    rating_level: int | None = None  # the requester's rating (好差评), if given
 
     @property
     def is_closed(self) -> bool:
@@ -108,6 +122,18 @@ def has_returned_referral(row: CaseFacts) -> bool:
     return row.referrals_returned > 0
 
 
+def is_rated(row: CaseFacts) -> bool:
+    return row.rating_level is not None
+
+
+def is_rated_satisfied(row: CaseFacts) -> bool:
+    return row.rating_level is not None and row.rating_level >= SATISFIED_MIN_LEVEL
+
+
+def is_rated_low(row: CaseFacts) -> bool:
+    return row.rating_level in Rating.LOW_LEVELS
+
+
 class Measure:
     VOLUME = "volume"
     ON_THE_SPOT = "on_the_spot"
@@ -115,6 +141,8 @@ class Measure:
     ON_TIME = "on_time"
     OVERDUE = "overdue"
     RETURNED = "returned"
+    RATED = "rated"
+    RATED_LOW = "rated_low"
 
     labels = {
         VOLUME: _("Received"),
@@ -123,6 +151,8 @@ class Measure:
         ON_TIME: _("Closed on time"),
         OVERDUE: _("Overdue"),
         RETURNED: _("With a returned referral"),
+        RATED: _("Rated by the requester"),
+        RATED_LOW: _("Rated dissatisfied or very dissatisfied"),
     }
 
 
@@ -134,6 +164,8 @@ def measure_predicate(measure: str, *, today: datetime.date) -> Callable[[CaseFa
         Measure.ON_TIME: is_closed_on_time,
         Measure.OVERDUE: is_overdue_on(today),
         Measure.RETURNED: has_returned_referral,
+        Measure.RATED: is_rated,
+        Measure.RATED_LOW: is_rated_low,
     }[measure]
 
 
@@ -171,6 +203,9 @@ class Figures:
     referrals_returned: int
     cases_with_returns: int
     overdue: int
+    rated: int = 0
+    rated_satisfied: int = 0  # at SATISFIED_MIN_LEVEL or better
+    rated_low: int = 0
 
     @property
     def on_the_spot_rate(self) -> float | None:
@@ -184,6 +219,10 @@ class Figures:
     def return_rate(self) -> float | None:
         return _rate(self.referrals_returned, self.referrals_decided)
 
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.rated_satisfied, self.rated)
+
     # Percentages rounded to one decimal, for tables and exports.
     @property
     def on_the_spot_percent(self) -> float | None:
@@ -196,6 +235,10 @@ class Figures:
     @property
     def return_percent(self) -> float | None:
         return _percent(self.return_rate)
+
+    @property
+    def satisfaction_percent(self) -> float | None:
+        return _percent(self.satisfaction_rate)
 
 
 def figures_of(
@@ -218,6 +261,9 @@ def figures_of(
         referrals_returned=sum(row.referrals_returned for row in rows),
         cases_with_returns=sum(map(has_returned_referral, rows)),
         overdue=sum(map(overdue, rows)),
+        rated=sum(map(is_rated, rows)),
+        rated_satisfied=sum(map(is_rated_satisfied, rows)),
+        rated_low=sum(map(is_rated_low, rows)),
     )
 
 
@@ -295,7 +341,8 @@ def statistics_cases(
 def statistics_facts(
     *, user: User, date_from: datetime.date, date_to: datetime.date
 ) -> list[CaseFacts]:
-    """The rows for the period, in one query over the cases."""
+    """The rows for the period, in one query over the cases (a case has at most one rating,
+    so joining it adds no rows)."""
     decided = (Referral.State.ACCEPTED, Referral.State.RETURNED)
     values = (
         statistics_cases(user=user, date_from=date_from, date_to=date_to)
@@ -322,6 +369,7 @@ def statistics_facts(
             "first_responder__username",
             "n_decided",
             "n_returned",
+            "rating__level",
         )
     )
     rows = []
@@ -354,6 +402,7 @@ def statistics_facts(
                 ),
                 referrals_decided=value["n_decided"],
                 referrals_returned=value["n_returned"],
+                rating_level=value["rating__level"],
             )
         )
     return rows
@@ -389,7 +438,9 @@ def statistics_drilldown(
     pks = [row.pk for row in rows if predicate(row)]
     cases = (
         Inquiry.objects.filter(pk__in=pks)
-        .select_related("first_responder", "handling_department", "receiving_department")
+        .select_related(
+            "first_responder", "handling_department", "receiving_department", "rating"
+        )
         .order_by("-received_at", "-pk")
     )
     return Drilldown(cases=cases, group_label=label)

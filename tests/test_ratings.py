@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from inquiries import services
 from inquiries.models import (
@@ -98,7 +99,7 @@ def test_a_low_rating_opens_a_rectification_for_the_department_head(org):
     assert rectification.due > RATED_AT.date() + datetime.timedelta(days=21)  # National Day
     notification = Notification.objects.get(event_key=f"rectification:{rectification.pk}")
     assert notification.recipient == org.head
-    assert notification.kind == Notification.Kind.FINDING
+    assert notification.kind == Notification.Kind.RECTIFICATION
     assert notification.inquiry == inquiry
 
 
@@ -303,3 +304,52 @@ def test_the_clerk_has_no_rectification_panel(client, org):
 
     assert response.status_code == 403
     assert not Rectification.objects.get(inquiry=inquiry).closed
+
+
+# --- The head's notification: facts stored, words chosen when read ---------------------------
+
+
+def test_the_rectification_notification_stores_facts_not_words(org):
+    inquiry = closed_case(org)
+
+    rating = rate(inquiry, Rating.Level.VERY_DISSATISFIED, comment="没人理我")
+
+    notification = Notification.objects.get(recipient=org.head)
+    assert notification.kind == Notification.Kind.RECTIFICATION
+    assert notification.data == {
+        "number": inquiry.number,
+        "subject": inquiry.subject,
+        "level": Rating.Level.VERY_DISSATISFIED,
+        "due": rating.rectification.due.isoformat(),
+    }
+    # Neither the rater's words nor a sentence in the writer's language is kept.
+    assert "没人理我" not in str(notification.data)
+
+
+def test_the_rectification_notification_reads_in_the_readers_language(org):
+    inquiry = closed_case(org)
+    rating = rate(inquiry, Rating.Level.DISSATISFIED)
+    notification = Notification.objects.get(recipient=org.head)
+
+    with translation.override("en"):
+        due = date_format(rating.rectification.due, "DATE_FORMAT")
+        summary = notification.summary
+
+    assert summary == (
+        f"Case {inquiry.number} was rated “Dissatisfied”: call the requester back and "
+        f"rectify by {due}."
+    )
+    assert "Low rating" not in summary
+
+
+def test_the_head_sees_the_rectification_among_their_notifications(client, org):
+    inquiry = closed_case(org)
+    rating = rate(inquiry, Rating.Level.VERY_DISSATISFIED)
+    client.force_login(org.head)
+
+    page = english_client(client).get(reverse("inquiries:notifications")).content.decode()
+
+    with translation.override("en"):
+        due = date_format(rating.rectification.due, "DATE_FORMAT")
+    assert f"Case {inquiry.number} was rated “Very dissatisfied”" in page
+    assert due in page

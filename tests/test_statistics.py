@@ -509,7 +509,7 @@ def test_the_page_shows_every_grouping_with_a_table_and_a_chart(chief_client, ca
     assert "Satisfaction" in html
     assert "Overdue count" in html
     assert "<tfoot>" in html and "Total" in html
-    assert "ratings arrive with the public channel" in html
+    assert "no case received in this period has been rated yet" in html
     assert "3.6 working days" in html  # department A's average
     assert "80.0%" in html  # department A's on-time rate
 
@@ -583,10 +583,10 @@ def test_each_table_exports_to_excel_with_the_same_rows(chief_client, bureau, ca
     assert sheet.freeze_panes == "A2"
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "部门"
-    assert len(rows[0]) == 13
+    assert len(rows[0]) == 16  # the last three: satisfaction (tests/test_statistics_satisfaction)
     assert [row[0] for row in rows[1:-1]] == [group["label"] for group in department["groups"]]
     assert rows[1][:7] == ("行政审批科", 5, 1, 20.0, 5, 4, 80.0)
-    assert rows[1][7:] == (3.6, 9, 2, 4, 50.0, 0)
+    assert rows[1][7:13] == (3.6, 9, 2, 4, 50.0, 0)
     assert rows[-1][1] == 9  # the total
     record = ExportRecord.objects.get()
     assert record.user == bureau["chief"]

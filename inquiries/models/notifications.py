@@ -23,6 +23,7 @@ class Notification(models.Model):
         DIGEST = "digest", _("Daily supervision digest")
         EXTENSION_REQUESTED = "extension_requested", _("An extension was requested")
         EXTENSION_DECIDED = "extension_decided", _("An extension was decided")
+        RECTIFICATION = "rectification", _("A low rating needs rectification")
 
     recipient = models.ForeignKey(
         "User",
@@ -135,6 +136,20 @@ class Notification(models.Model):
                 "by": data.get("by", ""),
                 "number": number,
                 "date": data.get("new_deadline", ""),
+            }
+        if self.kind == kinds.RECTIFICATION:
+            # Imported here: only this sentence needs them.
+            from inquiries.models.cases import _display_date
+            from inquiries.models.ratings import Rating
+
+            level = data.get("level")
+            return _(
+                "Case %(number)s was rated “%(level)s”: call the requester back and rectify "
+                "by %(due)s."
+            ) % {
+                "number": number,
+                "level": Rating.Level(level).label if level in Rating.Level.values else "",
+                "due": _display_date(data.get("due", "")),
             }
         if self.kind == kinds.CLOSED:
             return _("%(by)s closed case %(number)s.") % {

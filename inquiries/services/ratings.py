@@ -2,9 +2,8 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inquiries.models import (
@@ -89,17 +88,17 @@ def rectification_open(
         assigned_to=department.head,
         due=due,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        finding = str(_("Low rating: call back and rectify"))
+    # Facts only: `Notification.summary` words them in the reader's language. The rater is
+    # not named (the head may be the person rated).
     notify(
         recipients=[department.head],
-        kind=Notification.Kind.FINDING,
+        kind=Notification.Kind.RECTIFICATION,
         inquiry=inquiry,
         event_key=f"rectification:{rectification.pk}",
         data={
             "number": inquiry.number,
             "subject": inquiry.subject,
-            "finding": finding,
+            "level": rating.level,
             "due": due.isoformat(),
         },
     )

@@ -20,6 +20,7 @@ from inquiries.forms_intake import DateRangeForm
 from inquiries.masking import mask_name, mask_phone
 from inquiries.selectors_statistics import (
     HANDLING_PERCENTILE,
+    SATISFIED_MIN_LEVEL,
     Figures,
     Grouping,
     Measure,
@@ -128,6 +129,7 @@ def statistics(request):
         "total_query": _drilldown_query(period, "", ""),
         "sections": sections,
         "percentile": HANDLING_PERCENTILE,
+        "satisfied_min_label": SATISFIED_MIN_LEVEL.label,
         "may_export": request.user.has_perm("inquiries.export_inquiries"),
     }
     return TemplateResponse(request, "inquiries/statistics.html", context)
@@ -158,6 +160,7 @@ def drilldown(request):
     params.pop("page", None)
     context = {
         "measure_label": Measure.labels[measure],
+        "show_rating": measure in {Measure.RATED, Measure.RATED_LOW},
         "grouping_header": Grouping.headers.get(grouping, ""),
         "group_label": drill.group_label,
         "date_from": date_from,
@@ -202,6 +205,9 @@ def statistics_columns(grouping_label: str) -> list[Column]:
         Column(_t("Referrals accepted or returned")),
         Column(_t("Referral return rate (%)")),
         Column(_t("Overdue count")),
+        Column(_t("Rated cases")),
+        Column(_t("Satisfaction rate (%)")),
+        Column(_t("Low ratings")),
     ]
 
 
@@ -220,6 +226,9 @@ def statistics_row(label: str, figures: Figures) -> list:
         figures.referrals_decided,
         figures.return_percent,
         figures.overdue,
+        figures.rated,
+        figures.satisfaction_percent,
+        figures.rated_low,
     ]
 
 

@@ -1,1 +1,0 @@
-# Violations, sanctions and the annual assessment arrive with the "Penalties" issue.

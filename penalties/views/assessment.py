@@ -1,0 +1,3 @@
+"""Views: assessment. This module's `urlpatterns` are included by penalties/urls.py."""
+
+urlpatterns = []

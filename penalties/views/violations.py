@@ -1,0 +1,3 @@
+"""Views: violations. This module's `urlpatterns` are included by penalties/urls.py."""
+
+urlpatterns = []
