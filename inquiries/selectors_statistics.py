@@ -438,9 +438,7 @@ def statistics_drilldown(
     pks = [row.pk for row in rows if predicate(row)]
     cases = (
         Inquiry.objects.filter(pk__in=pks)
-        .select_related(
-            "first_responder", "handling_department", "receiving_department", "rating"
-        )
+        .select_related("first_responder", "handling_department", "receiving_department", "rating")
         .order_by("-received_at", "-pk")
     )
     return Drilldown(cases=cases, group_label=label)

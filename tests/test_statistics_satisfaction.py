@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -21,18 +22,17 @@ from inquiries.selectors_statistics import (
     figures_by_group,
     figures_of,
 )
+from tests.factories import DepartmentFactory, StaffProfileFactory, UnitFactory, UserFactory
 from tests.test_statistics import (
     CALENDAR,
-    D,
     DRILLDOWN,
     EXPORT,
     PERIOD,
     STATISTICS,
     TODAY,
+    D,
     at,
-    bureau,  # noqa: F401 (a fixture)
     case,
-    chief_client,  # noqa: F401 (a fixture)
     chief_facts,
     facts,
 )
@@ -97,28 +97,73 @@ def test_no_ratings_give_no_satisfaction_rate_rather_than_zero():
 
 
 @pytest.fixture
-def ratings(bureau):  # noqa: F811
-    """Department A handles k1–k5 (k4 received by B, its first responder s2); department B
-    handles k6–k9. Seven ratings count; two rated cases lie outside what the chief counts."""
-    a, b, c = bureau["a"], bureau["b"], bureau["c"]
-    s1, s2, s3 = bureau["s1"], bureau["s2"], bureau["s3"]
-    visit, phone, letter, online = Channel.VISIT, Channel.PHONE, Channel.LETTER, Channel.ONLINE
-    consultation, complaint = Kind.CONSULTATION, Kind.COMPLAINT
-    made = {
-        "k1": rated(closed_case(by=s1, receiving=a, handling=a, channel=visit, kind=consultation, received=(9, 28)), L.VERY_SATISFIED),
-        "k2": rated(closed_case(by=s1, receiving=a, handling=a, channel=phone, kind=consultation, received=(9, 29)), L.FAIRLY_SATISFIED),
-        "k3": rated(closed_case(by=s1, receiving=a, handling=a, channel=visit, kind=complaint, received=(9, 30)), L.DISSATISFIED),
-        "k4": rated(closed_case(by=s2, receiving=b, handling=a, channel=letter, kind=complaint, received=(10, 8)), L.VERY_DISSATISFIED),
-        "k5": closed_case(by=s1, receiving=a, handling=a, channel=visit, kind=consultation, received=(10, 9)),
-        "k6": rated(closed_case(by=s2, receiving=b, handling=b, channel=phone, kind=complaint, received=(10, 9)), L.SATISFIED),
-        "k7": rated(closed_case(by=s2, receiving=b, handling=b, channel=online, kind=complaint, received=(10, 12)), L.VERY_DISSATISFIED),
-        "k8": case(by=s2, receiving=b, handling=b, channel=phone, kind=complaint, received_at=at(10, 13), deadline=D(2026, 10, 20)),
-        "k9": rated(closed_case(by=s2, receiving=b, handling=b, channel=visit, kind=Kind.SUGGESTION, received=(10, 14)), L.VERY_SATISFIED),
-        # Received the day before the period: its rating is not the period's.
-        "before": rated(closed_case(by=s1, receiving=a, handling=a, received=(9, 27)), L.VERY_DISSATISFIED),
-        # Another unit's case: not the chief's to supervise.
-        "elsewhere": rated(closed_case(by=s3, receiving=c, handling=c, received=(10, 12)), L.VERY_DISSATISFIED),
-    }  # fmt: skip
+def bureau(db):
+    """Two departments of one unit and a third elsewhere, as in tests/test_statistics.py."""
+    unit = UnitFactory()
+    other_unit = UnitFactory(code="OTHER", name="另一个局")
+    a = DepartmentFactory(parent=unit, name="行政审批科", code="XZSP")
+    b = DepartmentFactory(parent=unit, name="消费者权益保护科", code="XBK")
+    c = DepartmentFactory(parent=other_unit, name="外单位科", code="WDW")
+    chief = UserFactory(username="juzhang", full_name="王局长", roles=["department_head"])
+    StaffProfileFactory(user=chief, department=a)
+    unit.head = chief
+    unit.save()
+    people = {"a": a, "b": b, "c": c, "chief": chief}
+    for username, name, department in (("s1", "张一", a), ("s2", "李二", b), ("s3", "赵三", c)):
+        people[username] = UserFactory(
+            username=username, full_name=name, roles=["front_desk", "handler"]
+        )
+        StaffProfileFactory(user=people[username], department=department)
+    return people
+
+
+@pytest.fixture
+def chief_client(client, bureau):
+    client.force_login(bureau["chief"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+V, P, LT, ON = Channel.VISIT, Channel.PHONE, Channel.LETTER, Channel.ONLINE
+CONSULTATION, COMPLAINT = Kind.CONSULTATION, Kind.COMPLAINT
+# name: first responder, receiving and handling department, channel, kind, day received, rating.
+# Department A handles k1–k5 (k4 received by B, its first responder s2); B handles k6, k7, k9.
+RATED_CASES = {
+    "k1": ("s1", "a", "a", V, CONSULTATION, (9, 28), L.VERY_SATISFIED),
+    "k2": ("s1", "a", "a", P, CONSULTATION, (9, 29), L.FAIRLY_SATISFIED),
+    "k3": ("s1", "a", "a", V, COMPLAINT, (9, 30), L.DISSATISFIED),
+    "k4": ("s2", "b", "a", LT, COMPLAINT, (10, 8), L.VERY_DISSATISFIED),
+    "k5": ("s1", "a", "a", V, CONSULTATION, (10, 9), None),  # closed, not rated
+    "k6": ("s2", "b", "b", P, COMPLAINT, (10, 9), L.SATISFIED),
+    "k7": ("s2", "b", "b", ON, COMPLAINT, (10, 12), L.VERY_DISSATISFIED),
+    "k9": ("s2", "b", "b", V, Kind.SUGGESTION, (10, 14), L.VERY_SATISFIED),
+    # Received the day before the period: its rating is not the period's.
+    "before": ("s1", "a", "a", V, CONSULTATION, (9, 27), L.VERY_DISSATISFIED),
+    # Another unit's case: not the chief's to supervise.
+    "elsewhere": ("s3", "c", "c", V, CONSULTATION, (10, 12), L.VERY_DISSATISFIED),
+}
+
+
+@pytest.fixture
+def ratings(bureau):
+    """Seven ratings count: k1 k2 k3 k4 k6 k7 k9."""
+    made = {}
+    for name, (by, receiving, handling, channel, kind, day, level) in RATED_CASES.items():
+        made[name] = closed_case(
+            by=bureau[by],
+            receiving=bureau[receiving],
+            handling=bureau[handling],
+            channel=channel,
+            kind=kind,
+            received=day,
+        )
+        if level is not None:
+            rated(made[name], level)
+    # Open, not rated: counts in B's volume only.
+    made["k8"] = case(
+        by=bureau["s2"], receiving=bureau["b"], handling=bureau["b"], channel=P, kind=COMPLAINT,
+        received_at=at(10, 13), deadline=D(2026, 10, 20),
+    )  # fmt: skip
     # A low rating reopened k3 for rectification: its rating still counts.
     made["k3"].status = Status.REOPENED
     made["k3"].save()
@@ -129,14 +174,14 @@ def satisfaction(figures):
     return (figures.rated, figures.rated_satisfied, figures.satisfaction_percent, figures.rated_low)
 
 
-def test_the_period_total_is_as_hand_counted(bureau, ratings):  # noqa: F811
+def test_the_period_total_is_as_hand_counted(bureau, ratings):
     figures = figures_of(chief_facts(bureau), calendar=CALENDAR, today=D(2026, 10, 16))
 
     # Rated k1 k2 k3 k4 k6 k7 k9; satisfied k1 k2 k6 k9; low k3 k4 k7.
     assert satisfaction(figures) == (7, 4, 57.1, 3)
 
 
-def test_by_department_a_rating_counts_for_the_handling_department(bureau, ratings):  # noqa: F811
+def test_by_department_a_rating_counts_for_the_handling_department(bureau, ratings):
     groups = figures_by_group(
         chief_facts(bureau), grouping=Grouping.DEPARTMENT, calendar=CALENDAR, today=D(2026, 10, 16)
     )
@@ -147,7 +192,7 @@ def test_by_department_a_rating_counts_for_the_handling_department(bureau, ratin
     assert satisfaction(by_key[str(bureau["b"].pk)]) == (3, 2, 66.7, 1)
 
 
-def test_by_staff_a_rating_counts_for_the_first_responder(bureau, ratings):  # noqa: F811
+def test_by_staff_a_rating_counts_for_the_first_responder(bureau, ratings):
     groups = figures_by_group(
         chief_facts(bureau), grouping=Grouping.STAFF, calendar=CALENDAR, today=D(2026, 10, 16)
     )
@@ -179,7 +224,7 @@ def test_by_staff_a_rating_counts_for_the_first_responder(bureau, ratings):  # n
         ),
     ],
 )
-def test_satisfaction_by_channel_and_kind(bureau, ratings, grouping, expected):  # noqa: F811
+def test_satisfaction_by_channel_and_kind(bureau, ratings, grouping, expected):
     groups = figures_by_group(
         chief_facts(bureau), grouping=grouping, calendar=CALENDAR, today=D(2026, 10, 16)
     )
@@ -196,7 +241,7 @@ def _cell(html, section, measure):
     return re.findall(rf'data-measure="{measure}">\s*<a href="([^"]+)">(\d+)</a>', table)
 
 
-def test_the_page_states_the_periods_satisfaction_and_explains_it(chief_client, ratings):  # noqa: F811
+def test_the_page_states_the_periods_satisfaction_and_explains_it(chief_client, ratings):
     html = chief_client.get(STATISTICS, PERIOD).content.decode()
 
     assert "Satisfaction: 57.1% (4 of 7 rated cases)." in html
@@ -209,21 +254,21 @@ def test_the_page_states_the_periods_satisfaction_and_explains_it(chief_client, 
     assert "50.0%" in html and "66.7%" in html  # departments A and B
 
 
-def test_each_table_shows_rated_and_low_counts_per_row(chief_client, bureau, ratings):  # noqa: F811
+def test_each_table_shows_rated_and_low_counts_per_row(chief_client, bureau, ratings):
     html = chief_client.get(STATISTICS, PERIOD).content.decode()
 
     # Department rows: A (volume 5) then B (volume 4), then the total.
     assert [count for _url, count in _cell(html, "department", "rated")] == ["4", "3", "7"]
     assert [count for _url, count in _cell(html, "department", "rated_low")] == ["2", "1", "3"]
-    staff = dict(
-        (url.split("key=")[1].split("&")[0], count)
+    staff = {
+        url.split("key=")[1].split("&")[0]: count
         for url, count in _cell(html, "staff", "rated_low")
-    )
+    }
     assert staff[str(bureau["s1"].pk)] == "1"
     assert staff[str(bureau["s2"].pk)] == "2"
 
 
-def test_the_low_ratings_of_a_department_open_their_cases(chief_client, bureau, ratings):  # noqa: F811
+def test_the_low_ratings_of_a_department_open_their_cases(chief_client, bureau, ratings):
     html = chief_client.get(STATISTICS, PERIOD).content.decode()
     url, count = _cell(html, "department", "rated_low")[0]
 
@@ -279,7 +324,7 @@ def test_a_period_without_ratings_says_so(chief_client, ratings):
 # --- Export ----------------------------------------------------------------------------------
 
 
-def test_the_export_adds_rated_satisfaction_and_low_columns(chief_client, bureau, ratings):  # noqa: F811
+def test_the_export_adds_rated_satisfaction_and_low_columns(chief_client, bureau, ratings):
     response = chief_client.get(EXPORT, {**PERIOD, "group": "department"})
 
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -293,7 +338,7 @@ def test_the_export_adds_rated_satisfaction_and_low_columns(chief_client, bureau
     assert rows[-1][-3:] == (7, 57.1, 3)  # the total
 
 
-def test_the_staff_export_counts_the_first_responders_ratings(chief_client, bureau, ratings):  # noqa: F811
+def test_the_staff_export_counts_the_first_responders_ratings(chief_client, bureau, ratings):
     response = chief_client.get(EXPORT, {**PERIOD, "group": "staff"})
 
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -305,10 +350,11 @@ def test_the_staff_export_counts_the_first_responders_ratings(chief_client, bure
 # --- Cost ------------------------------------------------------------------------------------
 
 
-def _add_rated_cases(bureau, count):  # noqa: F811
+def _add_rated_cases(bureau, count):
     levels = list(L)
     for index in range(count):
-        made = closed_case(by=bureau["s1"], receiving=bureau["a"], handling=bureau["a"], received=(10, 12))  # fmt: skip
+        a = bureau["a"]
+        made = closed_case(by=bureau["s1"], receiving=a, handling=a, received=(10, 12))
         rated(made, levels[index % len(levels)])
 
 
@@ -319,8 +365,8 @@ def _queries(client, url, query):
 
 
 def test_the_page_and_export_cost_the_same_queries_for_3_rated_cases_as_for_30(
-    chief_client,  # noqa: F811
-    bureau,  # noqa: F811
+    chief_client,
+    bureau,
 ):
     # Satisfaction rides on the one query over the cases (a case has at most one rating, so
     # the join adds no rows): a month of a whole bureau must not add a query per rating.

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -193,21 +193,21 @@ def _one_decimal(value: float | None):
 def statistics_columns(grouping_label: str) -> list[Column]:
     return [
         Column(grouping_label),
-        Column(_t("Received")),
-        Column(_t("Resolved on the spot")),
-        Column(_t("On-the-spot resolution rate (%)")),
-        Column(_t("Closed")),
-        Column(_t("Closed on time")),
-        Column(_t("On-time closure rate (%)")),
-        Column(_t("Average handling time (working days)")),
-        Column(_t("90th percentile handling time (working days)")),
-        Column(_t("Referrals returned")),
-        Column(_t("Referrals accepted or returned")),
-        Column(_t("Referral return rate (%)")),
-        Column(_t("Overdue count")),
-        Column(_t("Rated cases")),
-        Column(_t("Satisfaction rate (%)")),
-        Column(_t("Low ratings")),
+        Column(_("Received")),
+        Column(_("Resolved on the spot")),
+        Column(_("On-the-spot resolution rate (%)")),
+        Column(_("Closed")),
+        Column(_("Closed on time")),
+        Column(_("On-time closure rate (%)")),
+        Column(_("Average handling time (working days)")),
+        Column(_("90th percentile handling time (working days)")),
+        Column(_("Referrals returned")),
+        Column(_("Referrals accepted or returned")),
+        Column(_("Referral return rate (%)")),
+        Column(_("Overdue count")),
+        Column(_("Rated cases")),
+        Column(_("Satisfaction rate (%)")),
+        Column(_("Low ratings")),
     ]
 
 
@@ -250,8 +250,8 @@ def statistics_export(request):
         grouping_label = str(Grouping.headers[grouping])
         columns = statistics_columns(grouping_label)
         table = [statistics_row(group.label, group.figures) for group in groups]
-        table.append(statistics_row(_t("Total"), figures_of(rows, calendar=calendar, today=today)))
-        title = _t("Statistics")
+        table.append(statistics_row(_("Total"), figures_of(rows, calendar=calendar, today=today)))
+        title = _("Statistics")
     return xlsx_response(
         user=request.user,
         what=f"statistics:{grouping}",
