@@ -243,3 +243,43 @@ def test_the_list_query_count_does_not_grow(client, people, case, django_assert_
         response = client.get(NOTIFICATIONS)
 
     assert len(response.context["page_obj"].object_list) == count
+
+
+def accountability_note(user, *, url, text="Violation %(number)s is under investigation."):
+    return services.notify(
+        recipients=[user],
+        kind=Notification.Kind.ACCOUNTABILITY,
+        inquiry=None,
+        event_key=f"violation:1:{url}",
+        data={"text": text, "params": {"number": "WJ2026-0001"}, "url": url},
+    )[0]
+
+
+def test_an_accountability_notification_reads_from_its_data_and_opens_its_page(client, people):
+    notification = accountability_note(people["me"], url="/accountability/violations/1/")
+    client.force_login(people["me"])
+
+    page = client.get(NOTIFICATIONS)
+    assert "Violation WJ2026-0001 is under investigation." in page.content.decode()
+
+    opened = client.get(NOTIFICATIONS, {"read": notification.pk})
+    assert opened.status_code == 302
+    assert opened.url == "/accountability/violations/1/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+@pytest.mark.parametrize("url", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_an_accountability_notification_never_leads_off_the_site(client, people, url):
+    notification = accountability_note(people["me"], url=url)
+    client.force_login(people["me"])
+
+    opened = client.get(NOTIFICATIONS, {"read": notification.pk})
+
+    assert opened.url == NOTIFICATIONS
+
+
+def test_an_accountability_sentence_missing_a_value_still_reads(people):
+    notification = accountability_note(people["me"], url="/x/", text="%(missing)s happened")
+
+    assert notification.summary == "%(missing)s happened"

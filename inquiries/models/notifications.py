@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,8 @@ class Notification(models.Model):
         EXTENSION_REQUESTED = "extension_requested", _("An extension was requested")
         EXTENSION_DECIDED = "extension_decided", _("An extension was decided")
         RECTIFICATION = "rectification", _("A low rating needs rectification")
+        # Announced by other apps (the penalties app): the sentence is a msgid in `data`.
+        ACCOUNTABILITY = "penalty", _("Accountability")
 
     recipient = models.ForeignKey(
         "User",
@@ -63,6 +66,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient} · {self.get_kind_display()}"
+
+    @property
+    def link(self) -> str | None:
+        """Where the notification leads: its case, or a local path another app gave."""
+        if self.inquiry_id is not None:
+            return None  # the case page, through the list's "read" redirect
+        url = self.data.get("url", "")
+        if isinstance(url, str) and url.startswith("/") and not url.startswith(("//", "/\\")):
+            return url
+        return None
 
     @property
     def summary(self) -> str:
@@ -137,6 +150,13 @@ class Notification(models.Model):
                 "number": number,
                 "date": data.get("new_deadline", ""),
             }
+        if self.kind == kinds.ACCOUNTABILITY:
+            # The announcing app marks its sentences with gettext_noop; translated on reading.
+            text, params = data.get("text", ""), data.get("params", {})
+            try:
+                return gettext(text) % params if text else str(self.get_kind_display())
+            except (KeyError, TypeError, ValueError):
+                return gettext(text)
         if self.kind == kinds.RECTIFICATION:
             # Imported here: only this sentence needs them.
             from inquiries.models.cases import _display_date

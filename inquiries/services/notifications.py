@@ -89,6 +89,8 @@ def notifications_email(*, ids: Iterable[int]) -> int:
                 subject = f"[{notification.inquiry.number}] {subject}"
                 url = reverse("inquiries:case_detail", args=[notification.inquiry.number])
                 body = f"{body}\n\n{notification.inquiry.subject}\n{url}"
+            elif notification.link:
+                body = f"{body}\n\n{notification.link}"
         try:
             send_mail(subject, body, None, [notification.recipient.email])
         except Exception:

@@ -227,7 +227,7 @@ def _open_notification(request):
         return redirect("inquiries:notifications")
     notification_services.notification_mark_read(user=request.user, ids=[notification.pk])
     if notification.inquiry is None:
-        return redirect("inquiries:notifications")
+        return redirect(notification.link or reverse("inquiries:notifications"))
     return redirect("inquiries:case_detail", notification.inquiry.number)
 
 
