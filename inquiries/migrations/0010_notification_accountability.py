@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inquiries', '0009_notification_rectification'),
+        ("inquiries", "0009_notification_rectification"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('referral_received', 'A case was referred to you'), ('referral_to_department', 'A case was referred to your department'), ('referral_accepted', 'Your case was accepted'), ('referral_returned', 'A case was returned'), ('handler_absent', 'The handler is away and has no delegate'), ('coordination', "A case needs the office's coordination"), ('replied', 'A reply is ready for feedback'), ('sent_back', 'A reply was sent back'), ('closed', 'A case was closed'), ('pressed', 'A case was pressed by a supervisor'), ('finding', 'The sweep found a lapse'), ('digest', 'Daily supervision digest'), ('extension_requested', 'An extension was requested'), ('extension_decided', 'An extension was decided'), ('rectification', 'A low rating needs rectification'), ('penalty', 'Accountability')], max_length=30, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("referral_received", "A case was referred to you"),
+                    ("referral_to_department", "A case was referred to your department"),
+                    ("referral_accepted", "Your case was accepted"),
+                    ("referral_returned", "A case was returned"),
+                    ("handler_absent", "The handler is away and has no delegate"),
+                    ("coordination", "A case needs the office's coordination"),
+                    ("replied", "A reply is ready for feedback"),
+                    ("sent_back", "A reply was sent back"),
+                    ("closed", "A case was closed"),
+                    ("pressed", "A case was pressed by a supervisor"),
+                    ("finding", "The sweep found a lapse"),
+                    ("digest", "Daily supervision digest"),
+                    ("extension_requested", "An extension was requested"),
+                    ("extension_decided", "An extension was decided"),
+                    ("rectification", "A low rating needs rectification"),
+                    ("penalty", "Accountability"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]
