@@ -13,8 +13,9 @@ from inquiries.context_processors import case_counts_of
 class NavItem:
     label: str
     url_name: str
-    # A permission the user needs, or "staff" for Django admin access; None: every signed-in user.
-    requires: str | None = None
+    # A permission the user needs (or a tuple: any one of them), or "staff" for Django admin
+    # access; None: every signed-in user.
+    requires: str | tuple[str, ...] | None = None
     # The paths this item stands for, when more than its own URL (e.g. every register).
     section: str | None = None
     # A count shown beside the label: the name of an attribute of the request's case counts
@@ -26,6 +27,8 @@ class NavItem:
             return True
         if self.requires == "staff":
             return user.is_active and user.is_staff
+        if isinstance(self.requires, tuple):
+            return any(user.has_perm(perm) for perm in self.requires)
         return user.has_perm(self.requires)
 
 
@@ -47,6 +50,19 @@ NAV_ITEMS = (
     ),
     NavItem(_("Supervision"), "inquiries:supervision", "inquiries.supervise_inquiry"),
     NavItem(_("Statistics"), "inquiries:statistics", "inquiries.supervise_inquiry"),
+    NavItem(
+        _("Violations"),
+        "penalties:violation_list",
+        "penalties.handle_violation",
+        section="/accountability/violations/",
+    ),
+    NavItem(
+        _("Assessment"),
+        "penalties:assessment",
+        ("penalties.view_all_assessments", "inquiries.supervise_inquiry"),
+        section="/accountability/assessment/",
+    ),
+    NavItem(_("My record"), "penalties:my_record", section="/accountability/my-record/"),
     NavItem(_("Directory"), "inquiries:directory"),
     NavItem(
         _("Import organisation"),

@@ -27,7 +27,12 @@ def test_front_desk_sees_case_work_and_directory_but_no_configuration(client, ma
 
     urls = nav_urls(client)
 
-    assert urls == [reverse("home"), *CASE_WORK, reverse("inquiries:directory")]
+    assert urls == [
+        reverse("home"),
+        *CASE_WORK,
+        reverse("penalties:my_record"),
+        reverse("inquiries:directory"),
+    ]
 
 
 def test_front_desk_page_has_no_links_to_import_or_admin(client, make_staff):
@@ -50,6 +55,8 @@ def test_administrator_sees_every_item(client, db):
         *CASE_WORK,
         reverse("inquiries:supervision"),
         reverse("inquiries:statistics"),
+        reverse("penalties:assessment"),
+        reverse("penalties:my_record"),
         reverse("inquiries:directory"),
         IMPORT,
         ADMIN,
@@ -174,3 +181,27 @@ def test_the_supervision_item_is_current_on_the_dashboard(client, make_staff):
     items = client.get(reverse("inquiries:supervision")).context["nav_items"]
 
     assert [item["url"] for item in items if item["active"]] == [reverse("inquiries:supervision")]
+
+
+def test_discipline_role_sees_violations_and_every_assessment(client, make_staff):
+    client.force_login(make_staff(roles=["discipline"]))
+
+    urls = nav_urls(client)
+
+    assert reverse("penalties:violation_list") in urls
+    assert reverse("penalties:assessment") in urls
+    assert reverse("inquiries:supervision") not in urls
+
+
+def test_a_supervisor_who_leads_no_department_gets_an_empty_assessment(client, make_staff):
+    client.force_login(make_staff(roles=["supervising_leader"]))
+
+    assert reverse("penalties:assessment") in nav_urls(client)
+    assert client.get(reverse("penalties:assessment")).status_code == 200
+
+
+def test_a_handler_has_no_assessment_of_others(client, make_staff):
+    client.force_login(make_staff(roles=["handler"]))
+
+    assert reverse("penalties:assessment") not in nav_urls(client)
+    assert client.get(reverse("penalties:assessment")).status_code == 403

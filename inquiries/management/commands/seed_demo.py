@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -238,6 +239,8 @@ class Command(BaseCommand):
         result = demo_organisation_seed(today=timezone.localdate())
         cases_created = 0 if without_cases else demo_cases_seed()
         if quiet or verbosity == 0:
+            # The accountability demo, called by name: inquiries does not import penalties.
+            call_command("seed_penalties_demo", force=True, quiet=True)
             return
         self.stdout.write(
             self.style.SUCCESS(
@@ -273,6 +276,8 @@ class Command(BaseCommand):
             gettext("Open %(url)s and sign in with one of these accounts.")
             % {"url": demo.DEMO_SITE_URL}
         )
+        self.stdout.write("")
+        call_command("seed_penalties_demo", force=True, stdout=self.stdout)
 
     def _login_table(self) -> list[str]:
         departments = {item.code: item.name for item in demo.DEPARTMENTS}
