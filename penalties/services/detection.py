@@ -131,7 +131,7 @@ class DetectionResult:
     def counts(self) -> dict[str, int]:
         """New proposals per detection, every detected kind present (0 when none)."""
         found = Counter(violation.detection for violation in self.proposals)
-        return {kind: found.get(kind, 0) for kind, _detector in DETECTORS}
+        return {str(kind.value): found.get(kind, 0) for kind, _detector in DETECTORS}
 
 
 def assessment_year_start(policy: Policy, today: datetime.date) -> datetime.date:
