@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development commands run with DEBUG on unless the environment says otherwise.
 MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
 
-.PHONY: run test lint format install translations messages demo lock clean
+.PHONY: run test lint format install translations messages demo lock clean bench loaddata-bench
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -58,6 +58,21 @@ lock:
 	"$$(scripts/find-python)" -m venv var/lockenv && var/lockenv/bin/pip install --quiet uv
 	var/lockenv/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --no-header -o requirements/prod.txt
 	var/lockenv/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --no-header -o requirements/dev.txt
+
+# Benchmarks (benchmarks/README.md): a PostgreSQL database of 1,000,000 generated cases, then
+# gunicorn with 2 workers and 4 clients per page. loaddata-bench drops and recreates the
+# database named in BENCH_DATABASE_URL (about 11 minutes on the 2-core machine).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/firstask_bench
+BENCH_CASES ?= 1000000
+BENCH_SECONDS ?= 10
+
+loaddata-bench: install
+	$(PY) benchmarks/database.py --recreate "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --noinput -v 0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) generate_load --cases $(BENCH_CASES) --staff 2000 --departments 200 --seed 1
+
+bench: install
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) benchmarks/run.py --seconds $(BENCH_SECONDS)
 
 clean:
 	rm -rf $(VENV) var/lockenv
