@@ -42,6 +42,7 @@ NAV_ITEMS = (
         "inquiries.register_inquiry",
         badge="referrals_waiting",
     ),
+    NavItem(_("Search"), "inquiries:case_search", "inquiries.register_inquiry"),
     NavItem(
         _("Registers"),
         "inquiries:phone_register",

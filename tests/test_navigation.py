@@ -14,6 +14,7 @@ CASE_WORK = [
     reverse("inquiries:intake_visit"),
     reverse("inquiries:my_cases"),
     reverse("inquiries:referral_inbox"),
+    reverse("inquiries:case_search"),
     reverse("inquiries:phone_register"),
 ]
 

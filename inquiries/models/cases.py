@@ -250,6 +250,8 @@ class Inquiry(models.Model):
             ),
             models.Index(fields=["status", "deadline"], name="inquiry_status_deadline"),
             models.Index(fields=["channel", "-received_at"], name="inquiry_channel_received"),
+            # Newest first (the case search): read backwards, stopping after a page.
+            models.Index(fields=["received_at", "id"], name="inquiry_received"),
         ]
         constraints = [
             models.CheckConstraint(
