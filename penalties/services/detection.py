@@ -94,6 +94,7 @@ from inquiries.models import (
     TimelineEvent,
     User,
 )
+from penalties.engine import assessment_year, year_bounds
 from penalties.models import Detection, Policy, Violation, ViolationType
 from penalties.selectors import policy_in_force
 from penalties.services.core import PenaltyError
@@ -136,10 +137,7 @@ class DetectionResult:
 
 def assessment_year_start(policy: Policy, today: datetime.date) -> datetime.date:
     """The first day of the assessment year `today` falls in, under `policy`."""
-    start = datetime.date(today.year, policy.year_start_month, 1)
-    if start > today:
-        start = datetime.date(today.year - 1, policy.year_start_month, 1)
-    return start
+    return year_bounds(assessment_year(today, policy), policy)[0]
 
 
 def _local_start(day: datetime.date) -> datetime.datetime:
