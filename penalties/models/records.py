@@ -120,6 +120,7 @@ class Violation(models.Model):
     # Unit-level: the unit's deadline to start running the system, and when it did.
     correction_due = models.DateField(_("correct by"), null=True, blank=True)
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    correction_note = models.TextField(_("how the unit corrected it"), blank=True)
 
     history = HistoricalRecords()
 

@@ -93,7 +93,8 @@ def commendation_withdraw(*, commendation: Commendation, by: User, reason: str) 
         raise PenaltyError(_("This commendation was already withdrawn."), code="withdrawn")
     commendation.withdrawn_at = timezone.now()
     commendation.withdrawal_reason = reason
-    commendation._change_reason = reason
+    # The history's reason column holds 100 characters; the whole reason is in its field.
+    commendation._change_reason = reason[:100]
     commendation.full_clean()
     commendation.save(update_fields=["withdrawn_at", "withdrawal_reason"])
     _standing_recompute(commendation)

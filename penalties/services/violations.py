@@ -339,13 +339,21 @@ def evidence_add(
         added_at=timezone.now(),
         confidential=confidential,
     )
-    if document is not None:
-        extension, content = evidence_document_check(document)
-        evidence.document_name = normalize_text(PurePath(document.name).name)[:200]
-        # A random name on disk: the original name is shown, never used as a path.
-        evidence.document.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
-    full_clean_or_refuse(evidence)
-    evidence.save()
+    if document is None:
+        full_clean_or_refuse(evidence)
+        evidence.save()
+        return evidence
+    extension, content = evidence_document_check(document)
+    evidence.document_name = normalize_text(PurePath(document.name).name)[:200]
+    # A random name on disk: the original name is shown, never used as a path.
+    evidence.document.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    try:
+        full_clean_or_refuse(evidence)
+        evidence.save()
+    except BaseException:
+        # No row will point at the file: remove it rather than leave an orphan on disk.
+        evidence.document.delete(save=False)
+        raise
     return evidence
 
 
@@ -563,8 +571,7 @@ def violation_dismiss(*, violation: Violation, by: User, note: str) -> Violation
 
 @transaction.atomic
 def unit_correction_record(*, violation: Violation, by: User, note: str) -> Violation:
-    """The unit at fault now runs the system: the deadline is met (the note is kept in the
-    violation's history as the change reason)."""
+    """The unit at fault now runs the system: the deadline is met, with how it was done."""
     require_permission(by, HANDLE)
     violation = violation_lock(violation)
     if violation.state != State.VERIFIED or violation.correction_due is None:
@@ -576,7 +583,7 @@ def unit_correction_record(*, violation: Violation, by: User, note: str) -> Viol
         raise PenaltyError(_("The correction is already recorded."), code="already_corrected")
     note = _required_text(note, _("Say how the unit corrected it."), "no_note")
     violation.corrected_at = timezone.now()
-    violation._change_reason = note[:100]
+    violation.correction_note = note
     full_clean_or_refuse(violation)
     violation.save()
     return violation

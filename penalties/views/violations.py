@@ -135,13 +135,6 @@ def _action_form(action, *, violation, user, data=None, files=None, policy=None)
     return form_class(data, files, **kwargs)
 
 
-def _correction_note(violation: Violation) -> str:
-    if violation.corrected_at is None:
-        return ""
-    record = violation.history.filter(corrected_at__isnull=False).order_by("history_date").first()
-    return record.history_change_reason or "" if record else ""
-
-
 def _violation_page(
     request,
     violation: Violation,
@@ -217,7 +210,7 @@ def _violation_page(
         "show_statements": show_statements,
         "panels": panels,
         "sanction_rows": sanction_rows,
-        "correction_note": _correction_note(violation),
+        "correction_note": violation.correction_note,
         "error": error,
     }
     return TemplateResponse(request, "penalties/violation_detail.html", context, status=status)

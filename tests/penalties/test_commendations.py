@@ -459,3 +459,19 @@ def test_a_rating_commendation_without_text_is_refused_with_the_form_kept(client
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not Commendation.objects.exists()
+
+
+def test_a_long_withdrawal_reason_is_kept_whole(org):
+    commendation = commendation_record(
+        person=org.clerk,
+        source=Commendation.Source.BANNER,
+        text="送锦旗。",
+        by=org.discipline,
+        received_on=TODAY,
+    )
+    reason = "经核实，锦旗系赠予另一位同事，登记时误记在本人名下。" * 6  # over 100 characters
+
+    commendation_withdraw(commendation=commendation, by=org.discipline, reason=reason)
+
+    commendation.refresh_from_db()
+    assert commendation.withdrawal_reason == reason

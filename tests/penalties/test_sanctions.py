@@ -229,7 +229,7 @@ def test_a_unit_that_corrected_in_time_gets_no_proposal(unit_case):
     unit_correction_record(violation=violation, by=org.officer, note="已建立首问登记制度")
     violation.refresh_from_db()
     assert violation.corrected_at is not None
-    assert violation.history.first().history_change_reason == "已建立首问登记制度"
+    assert violation.correction_note == "已建立首问登记制度"
     with pytest.raises(PenaltyError):
         unit_correction_record(violation=violation, by=org.officer, note="再次")
     assert unit_deadlines_sweep(today=violation.correction_due + datetime.timedelta(days=30)) == []
@@ -253,3 +253,13 @@ def test_the_command_runs_the_sweep_and_says_how_many(unit_case):
     out = StringIO()
     call_command("unit_deadlines", "--date", after, stdout=out)
     assert violation.number not in out.getvalue()
+
+
+def test_a_long_correction_note_is_kept_whole(unit_case):
+    org, _policy, violation = unit_case
+    note = "已在窗口设立首问责任登记簿，" * 20  # 280 characters
+
+    unit_correction_record(violation=violation, by=org.officer, note=note)
+
+    violation.refresh_from_db()
+    assert violation.correction_note == note

@@ -391,6 +391,28 @@ def test_documents_of_the_allowed_kinds_are_stored_under_a_random_name(org, name
     assert evidence.document.read() == content
 
 
+def test_a_refused_evidence_leaves_no_file_behind(org, settings, monkeypatch, tmp_path):
+    from penalties.services import violations as violation_services
+
+    settings.MEDIA_ROOT = tmp_path
+    violation = report(org)
+
+    def refuse(instance):
+        raise PenaltyError("refused", code="invalid")
+
+    monkeypatch.setattr(violation_services, "full_clean_or_refuse", refuse)
+    with pytest.raises(PenaltyError):
+        evidence_add(
+            violation=violation,
+            by=org.officer,
+            description="投诉材料",
+            document=SimpleUploadedFile("投诉信.pdf", PDF),
+        )
+
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    assert not Evidence.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
