@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development commands run with DEBUG on unless the environment says otherwise.
 MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
 
-.PHONY: run test lint format install translations messages demo lock clean bench loaddata-bench
+.PHONY: run test lint format install translations messages demo lock clean bench loaddata-bench loadtest
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -37,12 +37,15 @@ demo: install
 test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The last step: known vulnerabilities in the shipped (hash-pinned) dependencies, by pip-audit
+# (scripts/audit_dependencies.py); it fails when they cannot be audited, never passes silently.
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m djlint templates --lint
 	$(PY) -m djlint templates --check
 	$(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/audit_dependencies.py requirements/prod.txt
 
 format: install
 	$(PY) -m ruff check --fix .
@@ -73,6 +76,15 @@ loaddata-bench: install
 
 bench: install
 	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) benchmarks/run.py --seconds $(BENCH_SECONDS)
+
+# The bounded load test (README "Load test"): recreates firstask_loadtest, 2,000 cases, then 8
+# clients for LOADTEST_SECONDS against gunicorn, reloaded and restarted midway; fails on any
+# 5xx or a lost, duplicated or doubly accepted write.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/firstask_loadtest
+LOADTEST_SECONDS ?= 120
+
+loadtest: install
+	LOADTEST_DATABASE_URL="$(LOADTEST_DATABASE_URL)" $(PY) benchmarks/loadtest.py --seconds $(LOADTEST_SECONDS)
 
 clean:
 	rm -rf $(VENV) var/lockenv

@@ -7,14 +7,11 @@ Against DATABASE_URL (default postgres://postgres@127.0.0.1:5432/firstask_bench)
 """
 
 import argparse
-import http.client
 import json
 import os
 import platform
 import random
-import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -22,12 +19,20 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
+from harness import (
+    RESULTS,
+    Session,
+    collectstatic,
+    django_setup,
+    environment,
+    gunicorn_start,
+    percentile,
+    rss_mb,
+    without_password,
+    worker_pids,
+)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/firstask_bench"
-HOST = "127.0.0.1"
-PASSWORD = "firstask-load"  # inquiries.loadgen.LOAD_PASSWORD, without importing Django yet
-SERVER_HEADER = "X-Bench-Server-Ms"
 EXPORT_ROWS = 10_000
 MB = 1024 * 1024
 # Targets from issue 9, on this 2-core machine at 1,000,000 cases.
@@ -45,86 +50,6 @@ TARGETS = {
     "assessment": {"p95_ms": 5_000},
 }
 WORKER_RSS_TARGET_MB = 150
-
-
-def environment(database_url: str) -> dict:
-    """Production-like settings (DEBUG off) that work over plain HTTP on localhost."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        ENV_FILE="/dev/null",  # never the developer's .env
-        DJANGO_SETTINGS_MODULE="firstask.settings",
-        DEBUG="false",
-        SECRET_KEY="benchmark-only-secret-key-not-for-production-0123456789",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        LOG_LEVEL="WARNING",
-        # Production serves hashed static files (collectstatic's manifest): our own copy.
-        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
-    )
-    return env
-
-
-def collectstatic(env: dict) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-
-
-# --- HTTP, with the standard library -------------------------------------------------------------
-
-
-class Session:
-    """Cookies and one request at a time; a new connection per request (sync workers close
-    them anyway)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict | None = None):
-        headers = {"Host": f"{HOST}:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
-            headers["Origin"] = f"http://{HOST}:{self.port}"
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=300)
-        started = time.perf_counter()
-        connection.request(method, path, body=data, headers=headers)
-        response = connection.getresponse()
-        content = response.read()
-        elapsed = (time.perf_counter() - started) * 1000
-        connection.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        server = response.getheader(SERVER_HEADER)
-        return response.status, content, elapsed, float(server) if server else None
-
-    def login(self, username: str) -> None:
-        self.request("GET", "/login/")
-        status, _content, _ms, _server = self.request(
-            "POST",
-            "/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
-            },
-        )
-        if status != 302:
-            raise RuntimeError(f"login as {username} failed: HTTP {status}")
 
 
 # --- Scenarios -----------------------------------------------------------------------------------
@@ -145,11 +70,7 @@ class Scenario:
 
 def pick_users_and_paths(env: dict, database_url: str) -> tuple[list[Scenario], dict]:
     """Representative users and URLs from the generated data (in this process, by the ORM)."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(env)
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
@@ -344,69 +265,7 @@ def queries_and_explain(scenario: Scenario) -> dict:
     }
 
 
-# --- gunicorn -----------------------------------------------------------------------------------
-
-
-def gunicorn_start(env: dict, port: int, workers: int) -> subprocess.Popen:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "benchmarks.wsgi:application",
-        f"--bind={HOST}:{port}",
-        f"--workers={workers}",
-        "--worker-class=sync",
-        "--timeout=300",
-        "--log-level=warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not answer /healthz within 60 s")
-
-
-def worker_pids(master: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            pids.append(int(entry.name))
-    return sorted(pids)
-
-
-def rss_mb(pids: list[int]) -> dict[int, float]:
-    out = {}
-    for pid in pids:
-        try:
-            text = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
-        if match:
-            out[pid] = round(int(match.group(1)) / 1024, 1)
-    return out
-
-
 # --- Measuring ---------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return round(ordered[index], 1)
 
 
 def measure(scenario: Scenario, port: int, clients: int, seconds: float) -> dict:
@@ -604,7 +463,7 @@ def main() -> None:
             "seconds": args.seconds,
             "clients": args.clients,
             "workers": args.workers,
-            "database": re.sub(r"//[^@/]*@", "//", database_url),
+            "database": without_password(database_url),
         },
         "data": facts,
         "pages": rows,

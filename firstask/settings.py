@@ -4,10 +4,12 @@ Every value that differs between a developer's laptop and an office's server com
 environment variable (or a `.env` file beside manage.py); the README lists them.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,20 +45,30 @@ INSTALLED_APPS = [
     "simple_history",
     "inquiries",
     "penalties",
+    # Sign-in security: lockout, two-factor, session timeouts (firstask.accounts).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "firstask.accounts",  # after axes: its admin.py re-registers axes' screens
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "firstask.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "firstask.accounts.sessions.SessionTimeoutMiddleware",
+    "firstask.accounts.two_factor.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "firstask.urls"
@@ -107,13 +119,60 @@ AUTH_USER_MODEL = "inquiries.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # At least 3 of: lowercase, uppercase, digits, symbols.
+    {"NAME": "firstask.accounts.passwords.CharacterKindsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in security (firstask.accounts; docs/deployment.md). Axes' backend comes first: it
+# refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "firstask.accounts.lockout.LockoutBackend",  # axes.backends.AxesStandaloneBackend
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Reverse proxies whose X-Forwarded-For may be believed (addresses or CIDR blocks); empty:
+# the connection's own address is the client (firstask.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    from firstask.client_ip import parse_networks
+
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+AXES_HANDLER = "firstask.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "firstask.client_ip.client_ip_or_none"
+# Failures per (username, address), then per username from anywhere, within the cool-off.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# Attempts are in the admin (AccessAttempt); the banner on every manage.py run is noise.
+AXES_VERBOSE = False
+# Attempts during a lockout do not extend it: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "firstask.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Two-factor sign-in (TOTP) for administrators and discipline staff: optional per user, or
+# required for those roles.
+REQUIRE_TWO_FACTOR_FOR_ADMIN = env.bool("REQUIRE_TWO_FACTOR_FOR_ADMIN", default=False)
+OTP_TOTP_ISSUER = "firstask"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; doubles with each wrong code in a row
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request, and SESSION_COOKIE_AGE
+# after signing in whatever happens (firstask.accounts.sessions); gone when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, and htmx sends it with the form.
+CSRF_COOKIE_HTTPONLY = True
 
 # Language and time: Simplified Chinese first, English available; China Standard Time.
 LANGUAGE_CODE = "zh-hans"
@@ -181,6 +240,20 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     if env.bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (Django's own middleware): every script and style comes from our
+# static files; no inline code, no external source. The admin of Django 6 works under it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

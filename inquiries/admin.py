@@ -19,7 +19,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from inquiries.exports import access_records_response
 from inquiries.models import (
+    AccessRecord,
     CalendarOverride,
     CaseFlag,
     CasePolicy,
@@ -29,6 +31,7 @@ from inquiries.models import (
     Notification,
     Referral,
     RequiredMaterial,
+    RetentionRule,
     ServiceMatter,
     StaffProfile,
     TabooPhrase,
@@ -888,3 +891,66 @@ class NotificationAdmin(ReadOnlyCaseRecordMixin, admin.ModelAdmin):
     @admin.display(description=_("what happened"))
     def summary(self, obj):
         return obj.summary
+
+
+# --- Personal data: access records (append-only) and retention rules -------------------------
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Who saw personal data unmasked, when, what and why: searched and exported, never
+    added, changed or deleted here (the lists and exports write them)."""
+
+    list_display = ("at", "user", "what", "reason", "case_count", "client_address")
+    list_filter = ("at", "reason_kind", "what", ("user", admin.RelatedOnlyFieldListFilter))
+    search_fields = (
+        "user__username",
+        "user__full_name",
+        "case_numbers",
+        "reason",
+    )
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "at",
+        "what",
+        "case_numbers",
+        "filters",
+        "reason_kind",
+        "reason",
+        "client_address",
+        "export",
+    )
+    fields = readonly_fields
+    actions = ("export_xlsx",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("cases"))
+    def case_count(self, obj):
+        return len(obj.case_numbers.split())
+
+    @admin.action(description=_("Export the selected records to Excel"), permissions=["export"])
+    def export_xlsx(self, request, queryset):
+        return access_records_response(user=request.user, records=queryset)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("inquiries.export_accessrecord")
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(HistoryAdmin):
+    list_display = ("kind", "keep_years", "note")
+    fields = ("kind", "keep_years", "note")
+
+    def has_delete_permission(self, request, obj=None):
+        # A kind without a rule gets its default back on the next run: change it instead.
+        return False

@@ -1,6 +1,7 @@
 """Excel (.xlsx) exports: Chinese headers, a frozen header row, sensible widths, and a record
-of every export (who, when, what, which filter). Personal data is masked unless the user may
-see it unmasked."""
+of every export (who, when, what, which filter). Personal data is masked unless the user holds
+a live unmask grant for the list (a reason given, see `inquiries.services.privacy`); such an
+export is also an access record."""
 
 import datetime
 import io
@@ -10,11 +11,14 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, override
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inquiries.models import ExportRecord, User
+from inquiries.services import privacy
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Column widths in characters: a CJK character takes about two.
@@ -27,8 +31,17 @@ class Column:
     width: int | None = None  # None: fit the content
 
 
+def recorded_query(request) -> dict[str, str]:
+    """The request's query string as it is recorded with an export or an access: PostgreSQL's
+    jsonb cannot hold a NUL, which a hostile URL can carry."""
+    return {
+        key.replace("\x00", ""): value.replace("\x00", "") for key, value in request.GET.items()
+    }
+
+
 def may_unmask(user: User) -> bool:
-    return user.has_perm("inquiries.unmask_personal_data")
+    """The user may ask to see personal data unmasked (holding it never unmasks by itself)."""
+    return privacy.may_ask_to_unmask(user)
 
 
 def _display_width(value) -> int:
@@ -37,9 +50,12 @@ def _display_width(value) -> int:
 
 
 def _cell(value):
-    """Aware datetimes are written in China time (Excel has no time zones)."""
+    """Aware datetimes are written in China time (Excel has no time zones). Control characters
+    that a worksheet cannot hold (a typed \x0b would fail the whole export) are dropped."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -55,6 +71,11 @@ def xlsx_bytes(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence
     for row in rows:
         values = [_cell(value) for value in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            # Typed text such as "=HYPERLINK(...)" stays text, never a formula (CSV/formula
+            # injection): openpyxl would store any string starting with "=" as a formula.
+            if cell.data_type == "f":
+                cell.data_type = "s"
         widths = [
             max(width, _display_width(value)) for width, value in zip(widths, values, strict=False)
         ]
@@ -76,17 +97,69 @@ def xlsx_response(
     columns: Sequence[Column],
     rows: Sequence[Sequence],
     filters: dict | None = None,
+    request=None,
+    grant: privacy.Grant | None = None,
+    cases: Sequence = (),
 ) -> HttpResponse:
-    """Build the workbook, record the export, and answer with the file as a download."""
+    """Build the workbook, record the export, and answer with the file as a download.
+
+    With an unmask `grant` (the rows hold personal data unmasked) the export is also an access
+    record naming the exported `cases`, with the grant's reason.
+    """
     content = xlsx_bytes(title=title, columns=columns, rows=rows)
-    ExportRecord.objects.create(
+    record = ExportRecord.objects.create(
         user=user,
         at=timezone.now(),
         what=what,
         filters=filters or {},
         rows=len(rows),
-        unmasked=may_unmask(user),
+        unmasked=grant is not None,
     )
+    if grant is not None:
+        privacy.access_record(
+            request=request,
+            grant=grant,
+            what=f"export:{what}",
+            cases=cases,
+            filters=filters,
+            export=record,
+        )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def access_records_response(*, user: User, records) -> HttpResponse:
+    """Personal data access records as Excel (for the administrators' own audits)."""
+    records = list(records.select_related("user").order_by("at", "pk"))
+    with override("zh-hans"):
+        columns = [
+            Column(gettext("At"), width=18),
+            Column(gettext("User")),
+            Column(gettext("What")),
+            Column(gettext("Case numbers"), width=40),
+            Column(gettext("Filters"), width=30),
+            Column(gettext("Reason"), width=40),
+            Column(gettext("Client address")),
+        ]
+        title = gettext("Personal data access records")
+    rows = [
+        [
+            record.at,
+            record.user.get_full_name() or record.user.get_username(),
+            record.what,
+            record.case_numbers,
+            " ".join(f"{key}={value}" for key, value in sorted(record.filters.items())),
+            record.reason,
+            record.client_address or "",
+        ]
+        for record in records
+    ]
+    return xlsx_response(
+        user=user,
+        what="access_records",
+        filename=f"access-records-{timezone.localdate():%Y%m%d}.xlsx",
+        title=title,
+        columns=columns,
+        rows=rows,
+    )

@@ -47,3 +47,21 @@ def mask_phone(value: str) -> str:
     return "".join(
         char if index in keep or index not in digits else MASK for index, char in enumerate(phone)
     )
+
+
+def mask_id_number(value: str) -> str:
+    """110101199003071234 → 1101**********1234: the region's first four and the last four stay."""
+    number = (value or "").strip()
+    if not number:
+        return ""
+    if len(number) <= 8:
+        return MASK * len(number)
+    return number[:4] + MASK * (len(number) - 8) + number[-4:]
+
+
+def mask_address(value: str) -> str:
+    """济南市历下区泉城路1号 → 济南市历下区****: city and district (six characters) stay."""
+    address = (value or "").strip()
+    if not address:
+        return ""
+    return address[:6] + MASK * 4 if len(address) > 6 else address[:1] + MASK * 3

@@ -64,6 +64,10 @@ _ADMINISTER = (
     "inquiries.supervise_inquiry",
     "inquiries.export_inquiries",
     "inquiries.unmask_personal_data",
+    "inquiries.view_accessrecord",
+    "inquiries.export_accessrecord",
+    "inquiries.view_retentionrule",
+    "inquiries.change_retentionrule",
 )
 
 # Accountability (the penalties app). Named here as data: inquiries does not import penalties.

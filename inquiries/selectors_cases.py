@@ -282,8 +282,11 @@ def case_rows(
     calendar: WorkCalendar | None = None,
     today: datetime.date | None = None,
     due_soon_days: int = DUE_SOON_WORKING_DAYS,
+    unmasked: bool = False,
 ) -> list[CaseRow]:
-    """Rows for `cases`; with a calendar, open cases whose clock runs get a deadline state."""
+    """Rows for `cases`; with a calendar, open cases whose clock runs get a deadline state.
+
+    The requester is masked unless `unmasked` (a live unmask grant, see services.privacy)."""
     rows = []
     for case in cases:
         state = None
@@ -292,9 +295,9 @@ def case_rows(
         rows.append(
             CaseRow(
                 case=case,
-                requester=mask_name(case.requester_name),
+                requester=case.requester_name if unmasked else mask_name(case.requester_name),
                 requester_unit=case.requester_unit,
-                phone=mask_phone(case.requester_phone),
+                phone=case.requester_phone if unmasked else mask_phone(case.requester_phone),
                 deadline=state,
                 is_due_soon=bool(
                     state and not state.is_overdue and state.working_days_left <= due_soon_days

@@ -127,7 +127,8 @@ class SearchFilters:
         status = params.get("status", "")
         channel = params.get("channel", "")
         year_text = params.get("year", "")
-        year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
+        # Matched as text against the offered years: no int() of a huge or odd-digit string.
+        year = int(year_text) if year_text in {str(year) for year in years} else None
         return cls(
             status=status if status in Status.values else "",
             channel=channel if channel in Channel.values else "",

@@ -9,8 +9,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(value: str) -> str:
-    """Fold full-width letters, digits and spaces (NFKC) and collapse white space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value or "")).strip()
+    """Fold full-width letters, digits and spaces (NFKC) and collapse white space. NUL is
+    dropped: PostgreSQL text cannot hold it (a search for "a\x00b" would be a 500)."""
+    text = unicodedata.normalize("NFKC", value or "").replace("\x00", "")
+    return _SPACES.sub(" ", text).strip()
 
 
 def pinyin_keys(value: str) -> tuple[str, str]:

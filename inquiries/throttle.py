@@ -7,6 +7,8 @@ atomic, so concurrent requests cannot lose a failure.
 
 from django.core.cache import cache
 
+from firstask.client_ip import client_ip
+
 # After this many failed lookups within the window, the address is refused for LOCK_SECONDS.
 FAILURES_BEFORE_LOCK = 10
 WINDOW_SECONDS = 15 * 60
@@ -17,7 +19,8 @@ _LOCK_KEY = "track:locked:{address}"
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address behind the trusted proxies (TRUSTED_PROXIES): firstask.client_ip."""
+    return client_ip(request)
 
 
 def is_locked(address: str) -> bool:

@@ -8,6 +8,7 @@ from inquiries.views import (
     intake,
     online_letters,
     organisation_import,
+    privacy,
     search,
     statistics,
     supervision,
@@ -40,6 +41,8 @@ urlpatterns = [
         name="register_export",
     ),
     path("lookup/matters/", intake.matter_lookup, name="matter_lookup"),
+    path("privacy/unmask/", privacy.unmask, name="privacy_unmask"),
+    path("privacy/unmask/end/", privacy.unmask_end, name="privacy_unmask_end"),
     # One case.
     path("cases/<str:number>/", case_actions.case_detail, name="case_detail"),
     path("cases/<str:number>/receipt/", case_actions.case_receipt, name="case_receipt"),

@@ -364,7 +364,7 @@ def test_the_register_only_lists_cases_the_user_may_see(client, calls_and_visits
 def test_the_register_can_be_printed(desk, calls_and_visits):
     html = desk.get(PHONE_REGISTER).content.decode()
 
-    assert 'onclick="window.print()"' in html
+    assert 'data-action="print"' in html
     assert 'class="print-only small"' in html
 
 

@@ -732,7 +732,7 @@ def test_notice_print_lists_the_missing_materials_with_basis_and_signature(
         assert expected in page
     assert "设立登记申请书" not in page  # it was received
     assert "signature-line" in html
-    assert "window.print()" in html
+    assert 'data-action="print"' in html
 
 
 def test_an_unknown_notice_is_404(clerk_client, matter_case):

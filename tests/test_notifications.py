@@ -116,10 +116,11 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_case(client, peopl
     mine = note(people["me"], case, "a")
     other = note(people["me"], case, "b")
     client.force_login(people["me"])
-    link = f"{NOTIFICATIONS}?read={mine.pk}"
-    assert f'href="{link}"' in client.get(NOTIFICATIONS).content.decode()
+    html = client.get(NOTIFICATIONS).content.decode()
+    assert f'action="{MARK_READ}"' in html
+    assert f'value="{mine.pk}"' in html
 
-    response = client.get(link)
+    response = client.post(MARK_READ, {"open": mine.pk})
 
     assert response.status_code == 302
     assert response.url == reverse("inquiries:case_detail", args=[case.number])
@@ -133,7 +134,7 @@ def test_opening_another_users_notification_marks_nothing_and_reveals_nothing(cl
     theirs = note(people["other"], case, "theirs")
     client.force_login(people["me"])
 
-    response = client.get(NOTIFICATIONS, {"read": theirs.pk})
+    response = client.post(MARK_READ, {"open": theirs.pk})
 
     assert response.status_code == 302
     assert response.url == NOTIFICATIONS
@@ -144,7 +145,7 @@ def test_opening_another_users_notification_marks_nothing_and_reveals_nothing(cl
 def test_a_nonsense_notification_id_goes_back_to_the_list(client, people):
     client.force_login(people["me"])
 
-    response = client.get(NOTIFICATIONS, {"read": "abc"})
+    response = client.post(MARK_READ, {"open": "abc"})
 
     assert response.status_code == 302
     assert response.url == NOTIFICATIONS
@@ -154,7 +155,7 @@ def test_mark_all_as_read_marks_only_my_notifications(client, people, case):
     mine = [note(people["me"], case, f"m{n}") for n in range(3)]
     theirs = note(people["other"], case, "theirs")
     client.force_login(people["me"])
-    assert f'action="{MARK_READ}"' in client.get(NOTIFICATIONS).content.decode()
+    assert "Mark all as read" in client.get(NOTIFICATIONS).content.decode()
 
     response = client.post(MARK_READ)
 
@@ -180,7 +181,7 @@ def test_the_mark_all_button_is_hidden_when_nothing_is_unread(client, people, ca
     note(people["me"], case, "a", read=True)
     client.force_login(people["me"])
 
-    assert f'action="{MARK_READ}"' not in client.get(NOTIFICATIONS).content.decode()
+    assert "Mark all as read" not in client.get(NOTIFICATIONS).content.decode()
 
 
 def test_marking_read_only_answers_post(client, people):
@@ -208,8 +209,19 @@ def test_a_notification_without_a_case_is_shown_without_a_link(client, people):
 
     html = client.get(NOTIFICATIONS).content.decode()
 
-    assert f"?read={lone.pk}" not in html
+    assert f'value="{lone.pk}"' not in html
     assert "accepted case" in html
+
+
+def test_a_get_with_the_old_read_parameter_marks_nothing(client, people, case):
+    mine = note(people["me"], case, "a")
+    client.force_login(people["me"])
+
+    response = client.get(NOTIFICATIONS, {"read": mine.pk})
+
+    assert response.status_code == 200
+    mine.refresh_from_db()
+    assert mine.read_at is None
 
 
 @pytest.mark.parametrize("url", [NOTIFICATIONS, f"{NOTIFICATIONS}?read=1"])
@@ -262,7 +274,7 @@ def test_an_accountability_notification_reads_from_its_data_and_opens_its_page(c
     page = client.get(NOTIFICATIONS)
     assert "Violation WJ2026-0001 is under investigation." in page.content.decode()
 
-    opened = client.get(NOTIFICATIONS, {"read": notification.pk})
+    opened = client.post(MARK_READ, {"open": notification.pk})
     assert opened.status_code == 302
     assert opened.url == "/accountability/violations/1/"
     notification.refresh_from_db()
@@ -274,7 +286,7 @@ def test_an_accountability_notification_never_leads_off_the_site(client, people,
     notification = accountability_note(people["me"], url=url)
     client.force_login(people["me"])
 
-    opened = client.get(NOTIFICATIONS, {"read": notification.pk})
+    opened = client.post(MARK_READ, {"open": notification.pk})
 
     assert opened.url == NOTIFICATIONS
 

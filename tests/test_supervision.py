@@ -355,10 +355,14 @@ def test_the_export_obeys_the_filters_and_sort(en, org, cases):
     }
 
 
-def test_the_export_masks_requesters_unless_the_user_may_unmask(en, org, cases, chief):
+def test_the_export_masks_requesters_unless_the_user_gave_a_reason_to_unmask(en, org, cases, chief):
     en.force_login(org.head)
     masked = workbook_of(export(en)).active
     en.force_login(chief)
+    en.post(
+        reverse("inquiries:privacy_unmask"),
+        {"scope": "supervision", "next": "/", "reason_kind": "review", "reason_text": ""},
+    )
     plain = workbook_of(export(en)).active
 
     masked_values = [

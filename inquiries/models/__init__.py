@@ -21,12 +21,14 @@ from inquiries.models.catalog import (
 )
 from inquiries.models.notifications import Notification
 from inquiries.models.organisation import Department, StaffProfile, User, profile_is_away
+from inquiries.models.privacy import AccessRecord, RetentionRule
 from inquiries.models.ratings import Rating, Rectification
 from inquiries.models.referrals import Referral
 from inquiries.models.supervision import ExportRecord, ExtensionRequest, Finding, PressNotice
 
 __all__ = [
     "TRANSITIONS",
+    "AccessRecord",
     "CalendarOverride",
     "CaseFlag",
     "CaseNumberCounter",
@@ -48,6 +50,7 @@ __all__ = [
     "Rectification",
     "Referral",
     "RequiredMaterial",
+    "RetentionRule",
     "ServiceMatter",
     "StaffProfile",
     "Status",

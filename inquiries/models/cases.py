@@ -222,6 +222,13 @@ class Inquiry(models.Model):
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     feedback_note = models.TextField(_("feedback"), blank=True)
     unreachable_reason = models.TextField(_("why the requester could not be reached"), blank=True)
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the requester's personal data was removed after the retention period."),
+    )
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
@@ -252,6 +259,24 @@ class Inquiry(models.Model):
             models.Index(fields=["channel", "-received_at"], name="inquiry_channel_received"),
             # Newest first (the case search): read backwards, stopping after a page.
             models.Index(fields=["received_at", "id"], name="inquiry_received"),
+            # "My cases", all of them newest first, as first responder or as handler.
+            models.Index(
+                fields=["first_responder", "-received_at"], name="inquiry_responder_received"
+            ),
+            models.Index(fields=["current_holder", "-received_at"], name="inquiry_holder_received"),
+            # The dashboard's overdue and due-soon lists, in deadline order: only the ~6% of
+            # cases whose clock runs, so the index stays small at a million cases.
+            models.Index(
+                fields=["deadline", "received_at", "id"],
+                name="inquiry_running_deadline",
+                condition=Q(status__in=sorted(CLOCK_RUNNING)),
+            ),
+            # Open cases of one status (replied, coordinating…) in deadline order, index-only.
+            models.Index(
+                fields=["status", "deadline", "received_at", "id"],
+                name="inquiry_open_status",
+                condition=~Q(status="closed"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

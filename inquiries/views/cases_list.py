@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from inquiries.exports import Column, may_unmask, xlsx_response
+from inquiries.exports import Column, xlsx_response
 from inquiries.forms_intake import CaseListFilterForm, RegisterFilterForm
 from inquiries.masking import mask_name, mask_phone
 from inquiries.models import Channel
@@ -32,6 +32,8 @@ from inquiries.selectors_cases import (
     register_cases,
 )
 from inquiries.selectors_statistics import register_cases_for_channels
+from inquiries.services.privacy import unmask_grant
+from inquiries.views.privacy import list_privacy, list_shown
 from inquiries.workdays import work_calendar
 
 PAGE_SIZE = 25
@@ -106,6 +108,11 @@ def my_cases(request):
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = my_cases_counts(user=request.user, today=today, soon_until=soon_until)
+    privacy = list_privacy(request, "my_cases")
+    rows = case_rows(
+        page.object_list, calendar=calendar, today=today, unmasked=privacy["grant"] is not None
+    )
+    list_shown(request, privacy, what="my_cases", cases=[row.case for row in rows])
     context = {
         "role": role,
         "state": state,
@@ -119,7 +126,8 @@ def my_cases(request):
             for value, label in CaseState.choices
         ],
         "page_obj": page,
-        "rows": case_rows(page.object_list, calendar=calendar, today=today),
+        "rows": rows,
+        "privacy": privacy,
         "page_query": _query_without_page(request),
         "due_soon_days": DUE_SOON_WORKING_DAYS,
     }
@@ -157,6 +165,9 @@ def _register(request, channel: str):
     cases = _register_cases(request.user, channel, date_from, date_to)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     register = REGISTERS[channel]
+    privacy = list_privacy(request, f"register:{register['slug']}")
+    rows = case_rows(page.object_list, unmasked=privacy["grant"] is not None)
+    list_shown(request, privacy, what=privacy["scope"], cases=[row.case for row in rows])
     context = {
         **register,
         "channel": channel,
@@ -169,7 +180,8 @@ def _register(request, channel: str):
         "date_from": date_from,
         "date_to": date_to,
         "page_obj": page,
-        "rows": case_rows(page.object_list),
+        "rows": rows,
+        "privacy": privacy,
         "page_query": _query_without_page(request),
         "export_url": reverse("inquiries:register_export", args=[register["slug"]]),
         "export_query": _query_without_page(request),
@@ -235,18 +247,19 @@ def register_export_columns(requester_label) -> list[Column]:
 @require_GET
 def register_export(request, register):
     """A register as Excel, with the page's filters; the requesters' personal data masked
-    unless the user may see it."""
+    unless the user gave a reason to see the register unmasked (a live grant)."""
     key = REGISTERS_BY_SLUG.get(register)
     if key is None:
         raise Http404
     filters = RegisterFilterForm(request.GET)
     date_from, date_to = filters.dates()
-    cases = _register_cases(request.user, key, date_from, date_to)
+    cases = list(_register_cases(request.user, key, date_from, date_to))
+    grant = unmask_grant(request, f"register:{register}")
     # Chinese headers and values whatever the page's language: the file is filed and printed.
     with override("zh-hans"):
         title = str(REGISTERS[key]["title"])
         columns = register_export_columns(REGISTERS[key]["requester_label"])
-        rows = register_export_rows(cases, unmasked=may_unmask(request.user))
+        rows = register_export_rows(cases, unmasked=grant is not None)
     suffix = (f"-from-{date_from:%Y%m%d}" if date_from else "") + (
         f"-to-{date_to:%Y%m%d}" if date_to else ""
     )
@@ -261,4 +274,7 @@ def register_export(request, register):
             "date_from": date_from.isoformat() if date_from else "",
             "date_to": date_to.isoformat() if date_to else "",
         },
+        request=request,
+        grant=grant,
+        cases=cases,
     )

@@ -63,8 +63,14 @@ def _query_without_page(request) -> str:
 def _back(request, default: str) -> str:
     """Where a form posted from a list returns to: the list it came from, on this site."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path only: redirect() would take "abc" for a view name (a 500), and a control
+    # character cannot go into the Location header.
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default
@@ -194,8 +200,6 @@ def referral_return_view(request, pk):
 @require_GET
 def notification_list(request):
     user = request.user
-    if "read" in request.GET:
-        return _open_notification(request)
     state = _choice(request.GET.get("state"), NotificationFilter.values, NotificationFilter.ALL)
     counts = notification_counts(user=user)
     page = Paginator(notifications_for_user(user=user, state=state), PAGE_SIZE).get_page(
@@ -215,13 +219,18 @@ def notification_list(request):
     return _render(request, "inquiries/notifications.html", context)
 
 
+def _notification_id(value: str) -> int | None:
+    """A posted notification id, or None for anything that is not a plain small number."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _open_notification(request):
-    """A notification's link: mark it read and go to its case. Another person's id (or
-    nonsense) is ignored: back to the list, nothing marked, nothing revealed."""
-    try:
-        pk = int(request.GET["read"])
-    except ValueError:
-        pk = 0
+    """A notification's button (a POST, so that a GET never changes anything): mark it read
+    and go to its case. Another person's id (or nonsense) is ignored: back to the list,
+    nothing marked, nothing revealed."""
+    pk = _notification_id(request.POST["open"]) or 0
     notification = notification_get_for_user(user=request.user, pk=pk)
     if notification is None:
         return redirect("inquiries:notifications")
@@ -234,9 +243,11 @@ def _open_notification(request):
 @login_required
 @require_POST
 def notification_mark_read(request):
+    if "open" in request.POST:
+        return _open_notification(request)
     ids = None
     if "id" in request.POST:
-        ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+        ids = [pk for value in request.POST.getlist("id") if (pk := _notification_id(value))]
     marked = notification_services.notification_mark_read(user=request.user, ids=ids)
     if marked:
         messages.success(

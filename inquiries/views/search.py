@@ -22,6 +22,7 @@ from inquiries.selectors_search import (
     search_words,
     search_years,
 )
+from inquiries.views.privacy import list_privacy, list_shown
 
 _CURSORS = ("after", "before")
 
@@ -29,7 +30,7 @@ _CURSORS = ("after", "before")
 def _cursor(value: str) -> int | None:
     """A page key from the URL; anything but a plain positive number is ignored."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @never_cache
@@ -37,7 +38,8 @@ def _cursor(value: str) -> int | None:
 @permission_required("inquiries.register_inquiry", raise_exception=True)
 @require_GET
 def case_search_view(request):
-    query = request.GET.get("q", "")[: SEARCH_QUERY_MAX_LENGTH * 2]
+    # NUL is dropped: PostgreSQL text cannot hold it.
+    query = request.GET.get("q", "").replace("\x00", "")[: SEARCH_QUERY_MAX_LENGTH * 2]
     words = search_words(query)
     years = search_years(today=timezone.localdate())
     filters = SearchFilters.from_params(request.GET, years=years)
@@ -59,7 +61,11 @@ def case_search_view(request):
         )
         if value
     ]
+    privacy = list_privacy(request, "search")
+    rows = case_rows(page.cases, unmasked=privacy["grant"] is not None) if page else []
+    list_shown(request, privacy, what="search", cases=[row.case for row in rows])
     context = {
+        "privacy": privacy,
         "query": " ".join(query.split()),
         "words": words,
         "filters": filters,
@@ -67,7 +73,7 @@ def case_search_view(request):
         "channels": Channel.choices,
         "years": years,
         "page": page,
-        "rows": case_rows(page.cases) if page else [],
+        "rows": rows,
         "next_query": urlencode([*base, ("after", page.after)]) if page and page.after else "",
         "previous_query": (
             urlencode([*base, ("before", page.before)]) if page and page.before else ""

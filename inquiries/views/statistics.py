@@ -29,6 +29,7 @@ from inquiries.selectors_statistics import (
     statistics_drilldown,
     statistics_facts,
 )
+from inquiries.views.privacy import list_privacy, list_shown
 from inquiries.workdays import work_calendar
 
 PAGE_SIZE = 25
@@ -158,7 +159,12 @@ def drilldown(request):
     page = Paginator(drill.cases, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    privacy = list_privacy(request, "statistics_cases")
+    unmasked = privacy["grant"] is not None
+    shown = list(page.object_list)
+    list_shown(request, privacy, what="statistics_cases", cases=shown)
     context = {
+        "privacy": privacy,
         "measure_label": Measure.labels[measure],
         "show_rating": measure in {Measure.RATED, Measure.RATED_LOW},
         "grouping_header": Grouping.headers.get(grouping, ""),
@@ -169,10 +175,10 @@ def drilldown(request):
         "rows": [
             {
                 "case": case,
-                "requester": mask_name(case.requester_name),
-                "phone": mask_phone(case.requester_phone),
+                "requester": case.requester_name if unmasked else mask_name(case.requester_name),
+                "phone": case.requester_phone if unmasked else mask_phone(case.requester_phone),
             }
-            for case in page.object_list
+            for case in shown
         ],
         "page_query": urlencode(sorted(params.lists()), doseq=True),
         "back_query": urlencode(_period_query(date_from, date_to)),

@@ -32,20 +32,24 @@ from inquiries.forms_supervision import (
     SupervisionFilterForm,
 )
 from inquiries.masking import mask_name, mask_phone
-from inquiries.models import ExtensionRequest, PressNotice
+from inquiries.models import ExtensionRequest, PressNotice, User
 from inquiries.permissions import supervised_department_ids
 from inquiries.selectors import inquiry_get_for_user
 from inquiries.selectors_cases import case_rows
+from inquiries.selectors_referrals import BoundedCount, CappedCount, capped
 from inquiries.selectors_supervision import (
     SECTIONS,
     SECTIONS_BY_NAME,
     SORTS,
     SUPERVISION_DUE_SOON_DAYS,
     supervision_cases,
+    supervision_prefetch,
 )
 from inquiries.services import InquiryError
 from inquiries.services import supervision as services
+from inquiries.services.privacy import unmask_grant
 from inquiries.views.case_actions import _case_page, _case_url, supervision_form_key
+from inquiries.views.privacy import list_privacy, list_shown
 from inquiries.workdays import work_calendar
 
 # The dashboard shows the first rows of each list; "see all" opens the whole list in pages.
@@ -71,7 +75,7 @@ def _dashboard_filters(request):
     return form, form.filters() if request.GET else {}
 
 
-def _section_cases(request, name: str, filters: dict):
+def _section_cases(request, name: str, filters: dict, **options):
     calendar = work_calendar()
     today = timezone.localdate()
     soon_until = calendar.add_working_days(today, SUPERVISION_DUE_SOON_DAYS)
@@ -82,6 +86,7 @@ def _section_cases(request, name: str, filters: dict):
         soon_until=soon_until,
         filters=filters,
         sort=request.GET.get("sort", ""),
+        **options,
     )
     return cases, calendar, today
 
@@ -106,25 +111,45 @@ def dashboard(request):
     only = request.GET.get("list", "")
     if only and only not in SECTIONS_BY_NAME:
         raise Http404("No such list.")
+    privacy = list_privacy(request, "supervision")
+    user = request.user
+    # Read once for the eight lists (each would otherwise walk the organisation chart again).
+    led = None if user.has_perm("inquiries.view_all_inquiries") else supervised_department_ids(user)
+    shown_sections = [section for section in SECTIONS if not only or section.name == only]
+    listed = {
+        section.name: _section_cases(request, section.name, filters, led=led, prefetch=False)
+        for section in shown_sections
+    }
+    counts = {}
+    if not only:
+        # One query for every count, each stopping at COUNT_CAP ("99+"): a count reads at
+        # most a hundred index entries however long the backlog. The count and the rows come
+        # from the same queryset: what is counted is listed.
+        bounded = {name: BoundedCount(cases) for name, (cases, _c, _t) in listed.items()}
+        row = User.objects.filter(pk=user.pk).values(**bounded).first() or {}
+        counts = {name: capped(row.get(name)) for name in listed}
     sections = []
-    for section in SECTIONS:
-        if only and section.name != only:
-            continue
-        cases, calendar, today = _section_cases(request, section.name, filters)
-        # The count and the rows come from the same queryset: what is counted is listed.
-        count = cases.count()
+    for section in shown_sections:
+        cases, calendar, today = listed[section.name]
         page = None
         if only:
             page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-            shown = page.object_list
+            shown = list(page.object_list)
+            count = page.paginator.count
         else:
-            shown = cases[:DASHBOARD_ROWS] if count else []
+            count = counts[section.name]
+            shown = list(cases[:DASHBOARD_ROWS]) if count else []
         sections.append(
             {
                 "section": section,
                 "description": str(section.description) % {"days": SUPERVISION_DUE_SOON_DAYS},
-                "count": count,
-                "rows": case_rows(shown, calendar=calendar, today=today),
+                # An int up to COUNT_CAP; "capped" when there are more (shown "99+").
+                "count": int(count),
+                "count_label": str(count),
+                "capped": isinstance(count, CappedCount),
+                "rows": shown,
+                "calendar": calendar,
+                "today": today,
                 "more": not only and count > DASHBOARD_ROWS,
                 "page_obj": page,
                 "see_all": "?" + _query(request, list=section.name, page=""),
@@ -141,8 +166,20 @@ def dashboard(request):
                 ],
             }
         )
+    # The open notices and extensions of every row shown: two queries for all the lists.
+    shown_cases = [case for item in sections for case in item["rows"]]
+    supervision_prefetch(shown_cases)
+    for item in sections:
+        item["rows"] = case_rows(
+            item.pop("rows"),
+            calendar=item.pop("calendar"),
+            today=item.pop("today"),
+            unmasked=privacy["grant"] is not None,
+        )
+    list_shown(request, privacy, what="supervision", cases=shown_cases)
     context = {
         "sections": sections,
+        "privacy": privacy,
         "only": SECTIONS_BY_NAME.get(only),
         "filter_form": form,
         "sort": sort,
@@ -182,9 +219,11 @@ def dashboard_export(request, list_name):
         raise Http404("No such list.")
     _form, filters = _dashboard_filters(request)
     cases, calendar, today = _section_cases(request, list_name, filters)
-    unmask = exports.may_unmask(request.user)
+    grant = unmask_grant(request, "supervision")
+    unmask = grant is not None
     rows = []
-    for row in case_rows(cases, calendar=calendar, today=today):
+    exported = case_rows(cases, calendar=calendar, today=today)
+    for row in exported:
         case = row.case
         rows.append(
             [
@@ -214,7 +253,10 @@ def dashboard_export(request, list_name):
         title=title,
         columns=columns,
         rows=rows,
-        filters=request.GET.dict(),
+        filters=exports.recorded_query(request),
+        request=request,
+        grant=grant,
+        cases=[row.case for row in exported],
     )
 
 
