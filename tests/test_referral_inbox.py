@@ -576,8 +576,11 @@ def test_the_navigation_shows_the_waiting_count_and_the_header_the_unread_count(
 
 # Handlers keep the inbox open all day: its cost must not grow with what it holds.
 # session, user, 2 × permissions, tab counts, paginator count, the page of referrals,
-# the reader's profile (may they accept?), the header counts
-INBOX_QUERIES = 9
+# the reader's profile (may they accept?), the header counts, and the departments the reader
+# heads (with whether theirs is the office): read once so that the tab filters reach
+# PostgreSQL as constants it can estimate — the department queue's counts went from 489 ms
+# to 2.5 ms at a million cases for this one small query (issue 9).
+INBOX_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [3, 20])

@@ -112,6 +112,13 @@ class Referral(models.Model):
             models.Index(fields=["to_user", "state"], name="referral_to_user_state"),
             models.Index(fields=["to_department", "state"], name="referral_to_dept_state"),
             models.Index(fields=["state", "accept_due"], name="referral_state_due"),
+            # A department's (or the office's) queue by target and state; the id at the end
+            # lets the inbox's counts read the index only.
+            models.Index(
+                fields=["to_department", "target", "state", "accept_due", "id"],
+                name="referral_queue",
+            ),
+            models.Index(fields=["from_user", "state"], name="referral_from_user_state"),
         ]
         constraints = [
             models.CheckConstraint(
