@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from firstask import views
-from firstask.accounts import two_factor
+from firstask.accounts import sessions, two_factor
 
 admin.site.site_header = _("firstask administration")
 admin.site.site_title = _("firstask")
@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verify/", two_factor.verify, name="two_factor_verify"),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("account/alive/", sessions.keepalive, name="session_keepalive"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

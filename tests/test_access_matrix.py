@@ -184,6 +184,8 @@ ENTRIES: dict[str, Entry] = {
         everyone(404, discipline=200, administrator=200),
         post=everyone(404, discipline=DONE, administrator=DONE),
     ),
+    # Typing into a form keeps the session from the idle sign-out: POST only, no content.
+    "session_keepalive": Entry(named("session_keepalive"), POST_ONLY_GET, post=everyone(204)),
     # Django's language switch: it redirects back and sets a cookie, no data changes.
     "set_language": Entry(named("set_language"), public(302), post=public(302)),
     # --- The organisation ---

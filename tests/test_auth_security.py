@@ -251,6 +251,30 @@ def test_thirty_minutes_without_a_request_signs_the_user_out(english):
     assert "_auth_user_id" not in english.session
 
 
+def test_typing_into_a_form_keeps_the_session_so_a_long_entry_is_not_lost(english):
+    UserFactory(username="zhangsan")
+    with time_machine.travel(START, tick=False):
+        sign_in(english, "zhangsan", PASSWORD)
+        page = english.get(reverse("home")).content.decode()
+    assert f'data-keepalive-url="{reverse("session_keepalive")}"' in page
+    # The page's script pings while the clerk types; 25 and 50 minutes in, no page is loaded.
+    for minutes in (25, 50):
+        with time_machine.travel(START + datetime.timedelta(minutes=minutes), tick=False):
+            assert english.post(reverse("session_keepalive")).status_code == 204
+    with time_machine.travel(START + datetime.timedelta(minutes=75), tick=False):
+        assert english.get(reverse("home")).status_code == 200
+
+
+def test_the_keepalive_does_not_revive_a_session_already_idle_too_long(english):
+    UserFactory(username="zhangsan")
+    with time_machine.travel(START, tick=False):
+        sign_in(english, "zhangsan", PASSWORD)
+    with time_machine.travel(START + datetime.timedelta(minutes=31), tick=False):
+        response = english.post(reverse("session_keepalive"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in english.session
+
+
 def test_the_inactivity_message_is_chinese_by_default(client):
     UserFactory(username="zhangsan")
     with time_machine.travel(START, tick=False):

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 world = world_fixture(scope="module")
 
-ACCEPTED = {200, 302, 400, 403, 404, 405, 413, 429}
+ACCEPTED = {200, 204, 302, 400, 403, 404, 405, 413, 429}
 EXAMPLES = 8
 
 # Views outside the application's own forms (Django's i18n switch, the admin's hundreds of

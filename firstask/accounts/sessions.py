@@ -12,10 +12,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 SIGNED_IN_KEY = "_firstask_signed_in_at"
 LAST_ACTIVITY_KEY = "_firstask_active_at"
@@ -96,3 +98,13 @@ class SessionTimeoutMiddleware:
         if now - last >= ACTIVITY_RESOLUTION:
             session[LAST_ACTIVITY_KEY] = now
         return None
+
+
+@login_required
+@require_POST
+def keepalive(request):
+    """Someone is typing into a form: the middleware has counted this as activity.
+
+    static/js/firstask.js calls it (at most every few minutes) while a form is being filled
+    in, so a long entry at the counter is not lost to the idle sign-out when it is sent."""
+    return HttpResponse(status=204)
