@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from firstask.client_ip import client_ip
+from inquiries.masking import mask_id_number, mask_phone
 from inquiries.models import (
     AccessRecord,
     ExportRecord,
@@ -39,6 +40,8 @@ UNMASK_MINUTES = 10
 SESSION_KEY = "privacy_unmask"
 REASON_MIN_LENGTH = 4
 
+CASE_PAGES_SCOPE = "case_pages"
+
 # The lists that may be unmasked, by scope. A grant for a scope also covers its exports.
 SCOPES = {
     "my_cases": _("My cases"),
@@ -48,12 +51,24 @@ SCOPES = {
     "supervision": _("Supervision dashboard"),
     "statistics_cases": _("Statistics: cases"),
     "search": _("Case search"),
+    # The case page, its receipt and its notices, for those who see a case only because they
+    # may see every case (not by duty): one reason covers every case page for a while.
+    CASE_PAGES_SCOPE: _("Case pages"),
 }
 
 ANONYMISED_NAME = "已匿名"
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text with the ID numbers and phone numbers in it masked (as on the lists)."""
+    if not text:
+        return text
+    text = _ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
+    text = _MOBILE.sub(lambda match: mask_phone(match.group()), text)
+    return _LANDLINE.sub(lambda match: mask_phone(match.group()), text)
 
 
 # --- Unmasking -------------------------------------------------------------------------------

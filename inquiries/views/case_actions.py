@@ -6,6 +6,7 @@ a message. A rule the service refuses (`InquiryError`) re-renders the case page 
 user's input and the message; nothing is saved.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ from inquiries.forms_supervision import (
     PressAnswerForm,
     PressForm,
 )
+from inquiries.masking import mask_address, mask_id_number, mask_name, mask_phone
 from inquiries.models import (
     Department,
     ExtensionRequest,
@@ -62,9 +64,11 @@ from inquiries.models import (
     User,
 )
 from inquiries.selectors import department_resolve, inquiry_get_for_user
+from inquiries.services import privacy as privacy_services
 from inquiries.services import public as public_services
 from inquiries.services import ratings as rating_services
 from inquiries.services import referrals as referral_services
+from inquiries.views.privacy import list_privacy
 from inquiries.workdays import WorkCalendar, deadline_state, work_calendar
 
 
@@ -425,6 +429,44 @@ def _form_referral(action: str, referrals: CaseReferrals) -> Referral | None:
     return referrals.mine if action in permissions.REFERRAL_DECISIONS else None
 
 
+# Free text of a case shown on its pages that may quote the requester's phone or ID number.
+_CASE_TEXT_FIELDS = (
+    "subject",
+    "content",
+    "path_told",
+    "result",
+    "feedback_note",
+    "unreachable_reason",
+)
+
+
+def _case_privacy(request, inquiry: Inquiry, *, what: str) -> tuple[Inquiry, dict | None]:
+    """The case as the user may be shown it (PIPL), and the "show personal data" control.
+
+    Those whose duty the case is see the requester in full (the control is None). Those who
+    see it only because they may see every case see a copy with the requester masked and the
+    phone and ID numbers in its text masked, unless they gave a reason for case pages (a
+    grant for `CASE_PAGES_SCOPE`): then it is shown in full and recorded as `what`.
+    """
+    if permissions.inquiry_on_duty(request.user, inquiry):
+        return inquiry, None
+    privacy = list_privacy(request, privacy_services.CASE_PAGES_SCOPE)
+    if privacy["grant"] is not None:
+        privacy_services.access_record(
+            request=request, grant=privacy["grant"], what=what, cases=[inquiry]
+        )
+        return inquiry, privacy
+    shown = copy.copy(inquiry)  # never saved: only what the page shows is masked
+    # The unit (a firm, not a person) stays, as on the lists.
+    shown.requester_name = mask_name(inquiry.requester_name)
+    shown.requester_phone = mask_phone(inquiry.requester_phone)
+    shown.requester_address = mask_address(inquiry.requester_address)
+    shown.requester_id_number = mask_id_number(inquiry.requester_id_number)
+    for field in _CASE_TEXT_FIELDS:
+        setattr(shown, field, privacy_services.mask_numbers_in_text(getattr(inquiry, field)))
+    return shown, privacy
+
+
 def _case_page(
     request,
     inquiry: Inquiry,
@@ -479,6 +521,14 @@ def _case_page(
     # page costs the same for a case with three events or thirty, and one referral or ten
     # (long cases are the ones supervisors open).
     events = list(inquiry.events.select_related("actor").order_by("at", "pk"))
+    rating = Rating.objects.filter(inquiry=inquiry).first()
+    shown, privacy = _case_privacy(request, inquiry, what="case_page")
+    if shown is not inquiry:
+        # The events and notes are only shown, never saved: mask the numbers quoted in them.
+        for event in events:
+            event.message = privacy_services.mask_numbers_in_text(event.message)
+        if rating is not None:
+            rating.comment = privacy_services.mask_numbers_in_text(rating.comment)
     notices = list(inquiry.notices.select_related("issued_by").prefetch_related("items"))
     flags = list(inquiry.flags.select_related("raised_by"))
     responder_profile = getattr(inquiry.first_responder, "profile", None)
@@ -489,7 +539,8 @@ def _case_page(
     calendar = work_calendar() if needs_calendar else None
     overdue = _overdue_referrals(referrals, calendar, today)
     context = {
-        "inquiry": inquiry,
+        "inquiry": shown,
+        "privacy": privacy,
         "actions": actions,
         "panels": panels,
         "failed_action": failed_action,
@@ -503,7 +554,7 @@ def _case_page(
             for referral in referrals.chain
         ],
         "pending_lead": referrals.pending_lead,
-        "rating": Rating.objects.filter(inquiry=inquiry).first(),
+        "rating": rating,
         "responder_profile": responder_profile,
         "Status": Status,
         "Path": Path,
@@ -607,8 +658,10 @@ def case_detail(request, number):
 def case_receipt(request, number):
     inquiry = inquiry_get_for_user(user=request.user, number=number)
     profile = getattr(inquiry.first_responder, "profile", None)
+    shown, privacy = _case_privacy(request, inquiry, what="case_receipt")
     context = {
-        "inquiry": inquiry,
+        "inquiry": shown,
+        "privacy": privacy,
         "responder_profile": profile,
         "unit": _unit_of(inquiry.receiving_department),
     }
@@ -628,8 +681,10 @@ def notice_print(request, number, sequence):
     )
     if notice is None:
         raise Http404("No such notice on this case.")
+    shown, privacy = _case_privacy(request, inquiry, what="notice_print")
     context = {
-        "inquiry": inquiry,
+        "inquiry": shown,
+        "privacy": privacy,
         "notice": notice,
         "responder_profile": getattr(inquiry.first_responder, "profile", None),
         "unit": _unit_of(inquiry.receiving_department),
