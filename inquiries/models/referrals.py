@@ -119,6 +119,10 @@ class Referral(models.Model):
                 name="referral_queue",
             ),
             models.Index(fields=["from_user", "state"], name="referral_from_user_state"),
+            # The visibility filter's `pk IN (referred to the department or office)`: index only.
+            models.Index(
+                fields=["to_department", "target", "inquiry"], name="referral_dept_inquiry"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,6 @@ queries whatever the number of cases (the tests hold them to it).
 """
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +21,7 @@ from inquiries.exports import Column, xlsx_response
 from inquiries.forms_intake import CaseListFilterForm, RegisterFilterForm
 from inquiries.masking import mask_name, mask_phone
 from inquiries.models import Channel
+from inquiries.paging import BoundedPaginator
 from inquiries.selectors_cases import (
     DUE_SOON_WORKING_DAYS,
     CaseRole,
@@ -106,7 +106,7 @@ def my_cases(request):
         today=today,
         soon_until=soon_until,
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = my_cases_counts(user=request.user, today=today, soon_until=soon_until)
     privacy = list_privacy(request, "my_cases")
     rows = case_rows(
@@ -163,7 +163,7 @@ def _register(request, channel: str):
     filters = RegisterFilterForm(request.GET)
     date_from, date_to = filters.dates()
     cases = _register_cases(request.user, channel, date_from, date_to)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     register = REGISTERS[channel]
     privacy = list_privacy(request, f"register:{register['slug']}")
     rows = case_rows(page.object_list, unmasked=privacy["grant"] is not None)

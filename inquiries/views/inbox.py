@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from inquiries.paging import BoundedPaginator
 from inquiries.selectors_referrals import (
     NotificationFilter,
     ReferralFilter,
@@ -107,7 +108,7 @@ def referral_inbox(request):
     state = _choice(request.GET.get("state"), ReferralFilter.values, ReferralFilter.PENDING)
     counts = referral_inbox_counts(user=user, tabs=tabs, today=today)
     referrals = referral_inbox_list(user=user, tab=tab, state=state, today=today)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(ReferralTab.choices)
     context = {
         "tab": tab,
