@@ -2,6 +2,7 @@
 duty the case is, masked for those who see it only because they may see every case."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from inquiries import permissions, services
@@ -139,6 +140,8 @@ def test_an_administrator_who_gives_a_reason_sees_the_requester_and_it_is_record
     response = unmask(client, url)
     assert response.status_code == 302
     assert response.url == url
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert told == ["Personal data is shown in “Case pages” for 10 minutes; each view is recorded."]
 
     for page_url in case_pages(case).values():
         page = text_of(client.get(page_url))

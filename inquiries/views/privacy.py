@@ -110,8 +110,12 @@ def unmask(request):
         )
         messages.info(
             request,
-            _("Personal data is shown on this list for %(minutes)s minutes; each view is recorded.")
-            % {"minutes": privacy.UNMASK_MINUTES},
+            # Named by its scope: the same grant serves a list and the case pages.
+            _(
+                "Personal data is shown in “%(scope)s” for %(minutes)s minutes; "
+                "each view is recorded."
+            )
+            % {"scope": privacy.SCOPES[scope], "minutes": privacy.UNMASK_MINUTES},
         )
         return HttpResponseRedirect(next_url)
     context = {
