@@ -43,7 +43,9 @@ TARGETS = {
     "referral_inbox": LIST_TARGET,
     "case_detail": {"p95_ms": 30},
     "dashboard": LIST_TARGET,
-    "statistics_year": LIST_TARGET,
+    # Issue 9 names no figure for the statistics page (a table page, not a list, opened a few
+    # times a day by supervisors): ours, one second for a year of a unit's cases.
+    "statistics_year": {"p95_ms": 1_000},
     "intake_post": {"p95_ms": 50},
     "export_10k": {"p95_ms": 10_000},
     "search": {"p95_ms": 150},

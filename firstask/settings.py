@@ -97,12 +97,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'firstask.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles plans for queries it thinks are big: measured on 1,000,000
-    # cases it added ~550 ms to searches that run in 10 ms without it. Our queries are short.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# An optional read replica (docs/deployment.md) for the statistics, which read their summary,
+# the part months' cases and the cases behind a number there; everything else, and every
+# write, goes to the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    _database["ATOMIC_REQUESTS"] = False
+    _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles plans for queries it thinks are big: measured on 1,000,000
+        # cases it added ~550 ms to searches that run in 10 ms without it. Our queries are short.
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, for tests too: the browser tests' live server shares it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-firstask.sqlite3")}

@@ -1889,6 +1889,11 @@ def load_generate(
         for year, last in sorted(counters.items()):
             CaseNumberCounter.objects.update_or_create(year=year, defaults={"last": last})
         _sequences_reset()
+    # COPY sends no signals: the statistics summary of every month is built from the cases.
+    from inquiries.services.statistics import rebuild_months
+
+    log("Statistics summary …")
+    rebuild_months()
     if writer.postgres:
         log("ANALYZE …")
         with connection.cursor() as cursor:

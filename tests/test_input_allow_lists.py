@@ -65,7 +65,7 @@ LIST_PAGES = {
     "inquiries:visit_register": ("date_from", "date_to", "page"),
     "inquiries:letter_register": ("date_from", "date_to", "page"),
     "inquiries:supervision": ("department", "handler", "kind", "page"),
-    "inquiries:statistics": ("date_from", "date_to", "group"),
+    "inquiries:statistics": ("date_from", "date_to", "group", "all"),
     "inquiries:statistics_cases": ("date_from", "date_to", "group", "key", "measure", "page"),
     "inquiries:referral_inbox": ("tab", "state", "page"),
     "inquiries:notifications": ("state", "page"),

@@ -24,6 +24,7 @@ from inquiries.models.organisation import Department, StaffProfile, User, profil
 from inquiries.models.privacy import AccessRecord, RetentionRule
 from inquiries.models.ratings import Rating, Rectification
 from inquiries.models.referrals import Referral
+from inquiries.models.statistics import StatisticsHandlingTime, StatisticsMonth, StatisticsRow
 from inquiries.models.supervision import ExportRecord, ExtensionRequest, Finding, PressNotice
 
 __all__ = [
@@ -53,6 +54,9 @@ __all__ = [
     "RetentionRule",
     "ServiceMatter",
     "StaffProfile",
+    "StatisticsHandlingTime",
+    "StatisticsMonth",
+    "StatisticsRow",
     "Status",
     "TabooPhrase",
     "TimelineEvent",

@@ -6,6 +6,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -270,6 +271,14 @@ class Inquiry(models.Model):
                 fields=["deadline", "received_at", "id"],
                 name="inquiry_running_deadline",
                 condition=Q(status__in=sorted(CLOCK_RUNNING)),
+            ),
+            # A department's cases of a month — its handling cases, or those it received and
+            # nobody handles yet — for the statistics summary (`selectors_statistics.
+            # department_q`), recomputed on every change to a case.
+            models.Index(
+                Coalesce("handling_department", "receiving_department"),
+                "received_at",
+                name="inquiry_department_received",
             ),
             # Open cases of one status (replied, coordinating…) in deadline order, index-only.
             models.Index(

@@ -24,15 +24,16 @@ from inquiries.selectors_statistics import (
     Figures,
     Grouping,
     Measure,
-    figures_by_group,
-    figures_of,
     statistics_drilldown,
-    statistics_facts,
+    statistics_tables,
 )
 from inquiries.views.privacy import list_privacy, list_shown
 from inquiries.workdays import work_calendar
 
 PAGE_SIZE = 25
+# Each table shows its largest groups; "show all" (?all=<grouping>) and the Excel export have
+# every row (a unit of 2,000 staff would otherwise get a page of several megabytes).
+SHOWN_GROUPS = 20
 # Bars of the charts, in SVG user units.
 CHART_WIDTH = 320
 CHART_BAR_HEIGHT = 18
@@ -100,17 +101,27 @@ def statistics(request):
     form, date_from, date_to = _period(request)
     today = timezone.localdate()
     calendar = work_calendar()
-    rows = statistics_facts(user=request.user, date_from=date_from, date_to=date_to)
+    expanded = request.GET.get("all", "")
+    tables = statistics_tables(
+        user=request.user,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        calendar=calendar,
+        limit=SHOWN_GROUPS,
+        unlimited=[expanded],
+    )
     period = _period_query(date_from, date_to)
     sections = []
     for grouping, title in Grouping.choices:
+        shown = tables.groups[grouping]
         groups = [
             {
                 "label": group.label,
                 "figures": group.figures,
                 "query": _drilldown_query(period, grouping, group.key),
             }
-            for group in figures_by_group(rows, grouping=grouping, calendar=calendar, today=today)
+            for group in shown
         ]
         sections.append(
             {
@@ -118,6 +129,9 @@ def statistics(request):
                 "title": title,
                 "header": Grouping.headers[grouping],
                 "groups": groups,
+                "group_count": tables.group_counts[grouping],
+                "hidden": tables.group_counts[grouping] - len(shown),
+                "show_all_query": urlencode({**period, "all": grouping}),
                 "chart": _chart(groups),
                 "export_query": urlencode({**period, "group": grouping}),
             }
@@ -126,7 +140,7 @@ def statistics(request):
         "form": form,
         "date_from": date_from,
         "date_to": date_to,
-        "total": figures_of(rows, calendar=calendar, today=today),
+        "total": tables.total,
         "total_query": _drilldown_query(period, "", ""),
         "sections": sections,
         "percentile": HANDLING_PERCENTILE,
@@ -250,13 +264,19 @@ def statistics_export(request):
         raise Http404
     today = timezone.localdate()
     calendar = work_calendar()
-    rows = statistics_facts(user=request.user, date_from=date_from, date_to=date_to)
-    groups = figures_by_group(rows, grouping=grouping, calendar=calendar, today=today)
     with override("zh-hans"):
+        tables = statistics_tables(
+            user=request.user,
+            date_from=date_from,
+            date_to=date_to,
+            today=today,
+            calendar=calendar,
+            groupings=[grouping],
+        )
         grouping_label = str(Grouping.headers[grouping])
         columns = statistics_columns(grouping_label)
-        table = [statistics_row(group.label, group.figures) for group in groups]
-        table.append(statistics_row(_("Total"), figures_of(rows, calendar=calendar, today=today)))
+        table = [statistics_row(group.label, group.figures) for group in tables.groups[grouping]]
+        table.append(statistics_row(_("Total"), tables.total))
         title = _("Statistics")
     return xlsx_response(
         user=request.user,
