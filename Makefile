@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development commands run with DEBUG on unless the environment says otherwise.
 MANAGE := DEBUG=$${DEBUG:-true} $(PY) manage.py
 
-.PHONY: run test lint format install translations messages demo lock clean bench loaddata-bench loadtest
+.PHONY: run test lint format install translations messages demo lock clean bench loaddata-bench loadtest bench-helpdesk
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -76,6 +76,12 @@ loaddata-bench: install
 
 bench: install
 	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) benchmarks/run.py --seconds $(BENCH_SECONDS)
+
+# Side by side with django-helpdesk (benchmarks/README.md): installs it into var/helpdesk-venv,
+# loads firstask_bench_helpdesk with as many tickets as BENCH_DATABASE_URL has cases (once),
+# then measures its ticket list and dashboard against ours and prints the ratios.
+bench-helpdesk: install
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) benchmarks/helpdesk.py --seconds $(BENCH_SECONDS)
 
 # The bounded load test (README "Load test"): recreates firstask_loadtest, 2,000 cases, then 8
 # clients for LOADTEST_SECONDS against gunicorn, reloaded and restarted midway; fails on any
