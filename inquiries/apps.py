@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 from django.db.models.signals import (
     post_delete,
-    post_init,
     post_migrate,
     post_save,
+    pre_delete,
     pre_save,
 )
 from django.utils.translation import gettext_lazy as _
@@ -23,17 +23,16 @@ class InquiriesConfig(AppConfig):
         from inquiries.models import CalendarOverride, Inquiry, Rating, Referral
         from inquiries.services import statistics
 
-        # The statistics summary follows every saved change to a case, a referral or a rating
+        # The statistics summary follows every saved or deleted case, referral and rating
         # (inquiries.services.statistics).
         uid = "inquiries.statistics."
-        post_init.connect(statistics.remember_bucket, Inquiry, dispatch_uid=uid + "init")
-        pre_save.connect(statistics.case_saving, Inquiry, dispatch_uid=uid + "pre")
-        post_save.connect(statistics.case_saved, Inquiry, dispatch_uid=uid + "case")
-        post_delete.connect(statistics.case_deleted, Inquiry, dispatch_uid=uid + "case-del")
-        for model in (Referral, Rating):
-            name = model._meta.model_name
-            post_save.connect(statistics.related_saved, model, dispatch_uid=uid + name)
-            post_delete.connect(statistics.related_saved, model, dispatch_uid=uid + name + "-del")
+        for pre, post, name in ((pre_save, post_save, "save"), (pre_delete, post_delete, "del")):
+            pre.connect(statistics.case_saving, Inquiry, dispatch_uid=f"{uid}case-pre-{name}")
+            post.connect(statistics.case_saved, Inquiry, dispatch_uid=f"{uid}case-{name}")
+            for model in (Referral, Rating):
+                label = f"{model._meta.model_name}-{name}"
+                pre.connect(statistics.related_saving, model, dispatch_uid=f"{uid}pre-{label}")
+                post.connect(statistics.related_saved, model, dispatch_uid=f"{uid}{label}")
         post_save.connect(statistics.calendar_changed, CalendarOverride, dispatch_uid=uid + "cal")
         post_delete.connect(
             statistics.calendar_changed, CalendarOverride, dispatch_uid=uid + "cal-del"

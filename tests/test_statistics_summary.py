@@ -195,57 +195,54 @@ def test_months_are_built_on_first_reading_and_not_again(bureau):
     assert StatisticsRow.objects.count() == rows
 
 
-def test_every_change_to_a_case_reaches_the_summary_when_it_commits(
-    bureau, django_capture_on_commit_callbacks
-):
+def test_every_change_to_a_case_reaches_the_summary(bureau):
     made = random_cases(bureau, 40)
     period = (D(2026, 6, 1), D(2026, 9, 30))
     from_the_summary(bureau["chief"], *period)  # build the months
     rng = random.Random(3)
     july = [inquiry for inquiry in made if inquiry.received_at.month == 7]
+    doomed = july[5]
+    referral(doomed, by=bureau["s1"], state=Referral.State.RETURNED, to_department=bureau["a"])
+    referral(doomed, by=bureau["s1"], state=Referral.State.ACCEPTED, to_department=bureau["a"])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        # Closed, moved to another department, moved to another month, a referral returned,
-        # a rating given, a case deleted.
-        first = july[0]
-        close(first, FeedbackMethod.ON_THE_SPOT)
-        second = Inquiry.objects.get(pk=july[1].pk)
-        second.handling_department = (
-            bureau["a"] if second.handling_department_id != bureau["a"].pk else bureau["b"]
-        )
-        second.save()
-        third = Inquiry.objects.only("pk", "subject").get(pk=july[2].pk)  # loaded without month
-        third.received_at = third.received_at + datetime.timedelta(days=31)
-        third.save()
-        referral(july[3], by=bureau["s1"], state=Referral.State.RETURNED, to_department=bureau["a"])
-        Rating.objects.filter(inquiry=july[4]).delete()
-        Rating.objects.create(
-            inquiry=july[4],
-            level=rng.choice(sorted(Rating.LOW_LEVELS)),
-            source=Rating.Source.TRACKING_PAGE,
-            rated_at=timezone.now(),
-        )
-        july[5].delete()
+    # Closed, moved to another department, moved to another month, a referral returned,
+    # a rating given, a case deleted with its referrals.
+    first = july[0]
+    close(first, FeedbackMethod.ON_THE_SPOT)
+    second = Inquiry.objects.get(pk=july[1].pk)
+    second.handling_department = (
+        bureau["a"] if second.handling_department_id != bureau["a"].pk else bureau["b"]
+    )
+    second.save()
+    third = Inquiry.objects.only("pk", "subject").get(pk=july[2].pk)  # loaded without month
+    third.received_at = third.received_at + datetime.timedelta(days=31)
+    third.save()
+    referral(july[3], by=bureau["s1"], state=Referral.State.RETURNED, to_department=bureau["a"])
+    Rating.objects.filter(inquiry=july[4]).delete()
+    Rating.objects.create(
+        inquiry=july[4],
+        level=rng.choice(sorted(Rating.LOW_LEVELS)),
+        source=Rating.Source.TRACKING_PAGE,
+        rated_at=timezone.now(),
+    )
+    doomed.delete()
 
     for who in ("chief", "leader_b"):
         assert from_the_summary(bureau[who], *period) == counted_one_by_one(bureau[who], *period)
 
 
-def test_a_change_that_is_rolled_back_leaves_the_summary_right(
-    bureau, django_capture_on_commit_callbacks
-):
+def test_a_change_that_is_rolled_back_leaves_the_summary_right(bureau):
     from django.db import transaction
 
     made = random_cases(bureau, 10)
     period = (D(2026, 6, 1), D(2026, 9, 30))
     from_the_summary(bureau["chief"], *period)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            close(made[0], FeedbackMethod.PHONE)
-            raise RuntimeError
-        made[1].subject = "另一件事"
-        made[1].save()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        close(made[0], FeedbackMethod.PHONE)
+        raise RuntimeError
+    made[1].subject = "另一件事"
+    made[1].save()
 
     assert from_the_summary(bureau["chief"], *period) == counted_one_by_one(
         bureau["chief"], *period
@@ -406,11 +403,13 @@ def test_refresh_statistics_rebuilds_the_months_asked_for(bureau):
         call_command("refresh_statistics", "2026-13")
 
 
-def test_the_statistics_read_the_replica_when_one_is_configured(settings):
+def test_the_statistics_read_the_replica_when_one_is_configured(monkeypatch):
+    from django.conf import settings
+
     from inquiries.selectors_statistics import statistics_database
 
     assert statistics_database() == "default"
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+    monkeypatch.setitem(settings.DATABASES, "replica", dict(settings.DATABASES["default"]))
     assert statistics_database() == "replica"
 
 
@@ -434,3 +433,17 @@ def test_database_replica_url_adds_the_replica_alias():
     ).stdout
 
     assert out.strip() == "db2 reader -c jit=off {'MIRROR': 'default'}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_any_transaction_is_counted_too(bureau):
+    made = random_cases(bureau, 12)
+    period = (D(2026, 6, 1), D(2026, 9, 30))
+    from_the_summary(bureau["chief"], *period)
+    summer = [inquiry for inquiry in made if inquiry.received_at.month in (7, 8)]
+
+    close(summer[0], FeedbackMethod.PHONE)  # autocommit: its buckets are recomputed
+    referral(summer[1], by=bureau["s1"], state=Referral.State.RETURNED, to_department=bureau["a"])
+
+    chief = bureau["chief"]
+    assert from_the_summary(chief, *period) == counted_one_by_one(chief, *period)

@@ -2,9 +2,9 @@
 received and department, so that a year's statistics read a few thousand summary rows instead
 of every case of the year.
 
-Kept exact by `inquiries.statistics_summary`: a change to a case, a referral or a rating
-recomputes the summary of that case's month and department from the cases when the
-transaction commits; a month is built from the cases the first time it is read. Nothing here
+Kept exact by `inquiries.services.statistics`: a change to a case, a referral or a rating
+adds the difference it makes to the summary in the same transaction; a month is built from
+the cases the first time it is read. Nothing here
 is ever edited by hand, and the rows can be rebuilt at any time (`manage.py
 refresh_statistics`).
 """
@@ -36,25 +36,31 @@ class StatisticsRow(models.Model):
 
     month = models.DateField(_("month"))
     department = models.ForeignKey(
-        Department, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        Department, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     grouping = models.CharField(_("grouping"), max_length=16)
     key = models.CharField(_("group"), max_length=40)
-    volume = models.PositiveIntegerField(default=0)
-    on_the_spot = models.PositiveIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    referrals_decided = models.PositiveIntegerField(default=0)
-    referrals_returned = models.PositiveIntegerField(default=0)
-    cases_with_returns = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    rated_satisfied = models.PositiveIntegerField(default=0)
-    rated_low = models.PositiveIntegerField(default=0)
+    # Plain integers, not positive ones: the counts change by adding and subtracting a case's
+    # share, and a summary that had drifted must not make saving a case fail.
+    volume = models.IntegerField(default=0)
+    on_the_spot = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    referrals_decided = models.IntegerField(default=0)
+    referrals_returned = models.IntegerField(default=0)
+    cases_with_returns = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_satisfied = models.IntegerField(default=0)
+    rated_low = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("statistics row")
         verbose_name_plural = _("statistics rows")
-        indexes = [models.Index(fields=["month", "department"], name="statistics_row_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department", "grouping", "key"], name="statistics_row_key"
+            )
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} · {self.department_id} · {self.grouping}:{self.key}"
@@ -66,21 +72,24 @@ class StatisticsHandlingTime(models.Model):
 
     month = models.DateField(_("month"))
     department = models.ForeignKey(
-        Department, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        Department, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     grouping = models.CharField(_("grouping"), max_length=16)
     key = models.CharField(_("group"), max_length=40)
     days = models.IntegerField(_("working days"))
-    cases = models.PositiveIntegerField(default=0)
+    cases = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("statistics handling time")
         verbose_name_plural = _("statistics handling times")
-        indexes = [
-            models.Index(fields=["month", "department"], name="statistics_days_month"),
-            # The page reads the handling times of the groups it shows only.
-            models.Index(fields=["grouping", "key", "month"], name="statistics_days_group"),
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department", "grouping", "key", "days"],
+                name="statistics_days_key",
+            )
         ]
+        # The page reads the handling times of the groups it shows only.
+        indexes = [models.Index(fields=["grouping", "key", "month"], name="statistics_days_group")]
 
     def __str__(self):
         group = f"{self.grouping}:{self.key}"

@@ -2,26 +2,26 @@
 
 - A month is built from its cases the first time the statistics read it (`ensure_months`), so
   a new installation, a restored backup or a generated database needs no extra step.
-- After that, whatever changes a case, a referral or a rating marks the case's month and
-  department; when the transaction commits, those buckets are recomputed from the cases
-  (`refresh_buckets`). The signal handlers below do the marking, so every path that saves
-  through the ORM — services, the admin, imports, the demo — keeps the summary right without
-  knowing about it. (`QuerySet.update()` on those models sends no signal; nothing in
-  firstask updates the statistics' fields that way. Bulk loaders call `rebuild_months`.)
+- After that, whatever changes a case, a referral or a rating adds the difference it makes
+  to the summary, in the same transaction (see "Following changes" below). The signal
+  handlers do it, so every path that saves through the ORM — services, the admin, imports,
+  the demo — keeps the summary right without knowing about it. (`QuerySet.update()` on those
+  models sends no signal; nothing in firstask updates the statistics' fields that way. Bulk
+  loaders call `rebuild_months`.)
 - A change to the working-day calendar changes handling times: the months that may hold a
   case open across the changed day are dropped and built again on their next read.
 
-Recomputing replaces the bucket's rows under a lock on its month (PostgreSQL advisory lock; on
-SQLite write transactions already run one at a time), taken after the case's transaction has
-committed: whichever of two concurrent recomputes runs second reads both changes.
+Building or rebuilding a month replaces its rows under an exclusive lock on the month
+(PostgreSQL advisory lock; on SQLite write transactions already run one at a time).
 """
 
 import datetime
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from inquiries.models import (
     StatisticsRow,
 )
 from inquiries.selectors_statistics import (
+    CaseFacts,
     HandlingDays,
     department_q,
     facts_of,
@@ -39,6 +40,8 @@ from inquiries.selectors_statistics import (
     tallies_by_group,
 )
 from inquiries.workdays import work_calendar
+
+logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock(key1, key2) namespace: "FSTS" (statistics), then the month.
 LOCK_NAMESPACE = 0x46535453
@@ -54,12 +57,12 @@ def _month_end(month: datetime.date) -> datetime.date:
     return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
-def _lock_month(month: datetime.date) -> None:
+def _lock_month(month: datetime.date, *, shared: bool = False) -> None:
+    """Builders lock a month alone; changes share the lock (until their transaction ends)."""
     if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, month.toordinal()]
-            )
+            cursor.execute(f"SELECT {function}(%s, %s)", [LOCK_NAMESPACE, month.toordinal()])
 
 
 def _rows_for(month: datetime.date, departments: Iterable[int | None] | None):
@@ -181,103 +184,198 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> None:
                 _replace(month, departments)
 
 
-# --- Marking what changed -----------------------------------------------------------------------
+# --- Following changes -------------------------------------------------------------------------
+#
+# Before a case, a referral or a rating is saved or deleted, the case's row (`CaseFacts`) is
+# read; after, it is read again, and the difference — minus the case's share in its old
+# groups, plus its share in the new ones — is added to the summary in the same transaction.
+# The cost is a few small queries whatever the size of the department's month. The summary
+# rows change under a shared lock on their month, so a month being built (exclusive lock)
+# waits for the transactions that change it, and they wait for the build.
+#
+# A save outside any transaction (autocommit) cannot hold that lock to its commit: its
+# buckets are recomputed from their cases instead, right after it.
 
-_pending = threading.local()
-
-
-def _pending_state() -> tuple[set[Bucket], set[int]]:
-    if not hasattr(_pending, "buckets"):
-        _pending.buckets, _pending.cases = set(), set()
-    return _pending.buckets, _pending.cases
-
-
-def bucket_of(received_at, handling_department_id, receiving_department_id) -> Bucket | None:
-    if received_at is None:
-        return None
-    return (
-        month_of(timezone.localdate(received_at)),
-        handling_department_id or receiving_department_id,
-    )
+_state = threading.local()
+_UNKNOWN = object()
 
 
-def mark_bucket(bucket: Bucket | None) -> None:
-    if bucket is not None:
-        _pending_state()[0].add(bucket)
-        transaction.on_commit(flush_pending)
+def _latest() -> dict:
+    """Per case, its row as the summary now counts it (during one save or delete)."""
+    if not hasattr(_state, "latest"):
+        _state.latest = {}
+    return _state.latest
 
 
-def mark_case(inquiry_id: int | None) -> None:
-    """The case's bucket (as it stands when the transaction commits) needs recomputing."""
-    if inquiry_id is not None:
-        _pending_state()[1].add(inquiry_id)
-        transaction.on_commit(flush_pending)
+def _facts(inquiry_id: int) -> CaseFacts | None:
+    rows = facts_of(Inquiry.objects.filter(pk=inquiry_id))
+    return rows[0] if rows else None
 
 
-def flush_pending() -> None:
-    """Recompute what was marked. Marks of a rolled-back transaction stay and are recomputed
-    with the next commit, which is harmless: recomputing gives the same rows."""
-    buckets, cases = _pending_state()
-    if not buckets and not cases:
+def _bucket_of_facts(row: CaseFacts) -> Bucket:
+    return month_of(row.received_on), row.department_id
+
+
+def _shares(row: CaseFacts, sign: int, calendar_days) -> tuple[dict, dict]:
+    """The case's share of the summary rows, times `sign`: counts per row key, and closed
+    cases per handling-time key."""
+    month, department_id = _bucket_of_facts(row)
+    counts, days = {}, {}
+    tallies = tallies_by_group([row], handling_days=calendar_days, today=None)
+    for (grouping, key), tally in tallies.items():
+        counts[month, department_id, grouping, key] = {
+            name: sign * getattr(tally, name) for name in SUMMARY_COUNTS
+        }
+        for n_days, n in tally.handling_days.items():
+            days[month, department_id, grouping, key, n_days] = sign * n
+    return counts, days
+
+
+SUMMARY_COUNTS = (
+    "volume",
+    "on_the_spot",
+    "closed",
+    "on_time",
+    "referrals_decided",
+    "referrals_returned",
+    "cases_with_returns",
+    "rated",
+    "rated_satisfied",
+    "rated_low",
+)
+
+
+class _LazyHandlingDays:
+    """`HandlingDays` that reads the calendar only if a closed case needs it."""
+
+    def __init__(self):
+        self.days = None
+
+    def __call__(self, row: CaseFacts) -> int:
+        if self.days is None:
+            self.days = HandlingDays(work_calendar())
+        return self.days(row)
+
+
+def _difference(before: CaseFacts | None, after: CaseFacts | None) -> tuple[dict, dict]:
+    counts: dict = defaultdict(lambda: dict.fromkeys(SUMMARY_COUNTS, 0))
+    days: dict = defaultdict(int)
+    calendar_days = _LazyHandlingDays()
+    for row, sign in ((before, -1), (after, 1)):
+        if row is None:
+            continue
+        row_counts, row_days = _shares(row, sign, calendar_days)
+        for key, values in row_counts.items():
+            for name, value in values.items():
+                counts[key][name] += value
+        for key, value in row_days.items():
+            days[key] += value
+    counts = {key: values for key, values in counts.items() if any(values.values())}
+    days = {key: value for key, value in days.items() if value}
+    return counts, days
+
+
+def _upsert(model, key_columns: list[str], rows: list[tuple], value_columns: list[str]) -> None:
+    """Add `rows` (keys, then values) to the table: INSERT … ON CONFLICT DO UPDATE, which
+    PostgreSQL and SQLite both speak."""
+    if not rows:
         return
-    marked_buckets, marked_cases = set(buckets), set(cases)
-    buckets.clear()
-    cases.clear()
-    for values in Inquiry.objects.filter(pk__in=marked_cases).values_list(
-        "received_at", "handling_department_id", "receiving_department_id"
-    ):
-        marked_buckets.add(bucket_of(*values))
-    marked_buckets.discard(None)
-    refresh_buckets(marked_buckets)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [*key_columns, *value_columns]
+    quoted = [connection.ops.quote_name(column) for column in columns]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    updates = ", ".join(
+        f"{name} = {table}.{name} + excluded.{name}"
+        for name in (connection.ops.quote_name(column) for column in value_columns)
+    )
+    conflict = ", ".join(connection.ops.quote_name(column) for column in key_columns)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quoted)}) VALUES {placeholders} "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+
+
+def _apply(before: CaseFacts | None, after: CaseFacts | None) -> None:
+    counts, days = _difference(before, after)
+    if not counts and not days:
+        return
+    months = sorted({key[0] for key in counts} | {key[0] for key in days})
+    for month in months:
+        _lock_month(month, shared=True)
+    built = set(StatisticsMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    keys = ["month", "department_id", "grouping", "key"]
+    _upsert(
+        StatisticsRow,
+        keys,
+        [(*key, *values.values()) for key, values in counts.items() if key[0] in built],
+        list(SUMMARY_COUNTS),
+    )
+    _upsert(
+        StatisticsHandlingTime,
+        [*keys, "days"],
+        [(*key, value) for key, value in days.items() if key[0] in built],
+        ["cases"],
+    )
+    # Groups the case left behind empty.
+    touched = Q(month__in=built, department_id__in={key[1] for key in counts})
+    StatisticsRow.objects.filter(touched, volume=0).delete()
+    StatisticsHandlingTime.objects.filter(touched, cases=0).delete()
+
+
+def before_change(inquiry_id: int | None) -> None:
+    if inquiry_id is not None:
+        _latest()[inquiry_id] = _facts(inquiry_id)
+
+
+def after_change(inquiry_id: int | None) -> None:
+    """Add the difference the change made. A failure here must not lose what the user did:
+    the months concerned are dropped instead and built again from the cases when read."""
+    if inquiry_id is None:
+        return
+    latest = _latest()
+    before = latest.get(inquiry_id, _UNKNOWN)
+    after = _facts(inquiry_id)
+    latest[inquiry_id] = after
+    if before is _UNKNOWN or before == after:
+        if before is _UNKNOWN and after is not None:
+            refresh_buckets([_bucket_of_facts(after)])
+        return
+    if not transaction.get_connection().in_atomic_block:
+        refresh_buckets(_bucket_of_facts(row) for row in (before, after) if row is not None)
+        return
+    try:
+        with transaction.atomic():
+            _apply(before, after)
+    except DatabaseError:
+        logger.exception("Statistics summary: dropping the months of case %s", inquiry_id)
+        forget_months(month_of(row.received_on) for row in (before, after) if row is not None)
 
 
 # --- Signal handlers (connected in InquiriesConfig.ready) ----------------------------------------
 
 
-def _loaded(inquiry: Inquiry) -> tuple | None:
-    fields = inquiry.__dict__
-    if "received_at" not in fields:
-        return None  # deferred: the case's bucket is looked up when it is saved
-    return (
-        fields["received_at"],
-        fields.get("handling_department_id"),
-        fields.get("receiving_department_id"),
-    )
-
-
-def remember_bucket(sender, instance: Inquiry, **kwargs) -> None:
-    """post_init: what places the case in its bucket as loaded, so that a case moved to
-    another month or department has its old bucket recomputed too."""
-    instance._statistics_loaded = _loaded(instance)
-
-
 def case_saving(sender, instance: Inquiry, **kwargs) -> None:
-    """pre_save of a case loaded without its received time: its bucket from the database."""
-    if instance.pk is not None and getattr(instance, "_statistics_loaded", None) is None:
-        instance._statistics_loaded = (
-            Inquiry.objects.filter(pk=instance.pk)
-            .values_list("received_at", "handling_department_id", "receiving_department_id")
-            .first()
-        )
+    """pre_save / pre_delete of a case."""
+    before_change(instance.pk)
 
 
-def case_saved(sender, instance: Inquiry, **kwargs) -> None:
-    loaded = getattr(instance, "_statistics_loaded", None)
-    if loaded is not None:
-        mark_bucket(bucket_of(*loaded))
-    mark_case(instance.pk)
-    instance._statistics_loaded = _loaded(instance)
+def case_saved(sender, instance: Inquiry, created: bool = False, **kwargs) -> None:
+    """post_save / post_delete of a case; a new case counted nowhere before."""
+    if created:
+        _latest()[instance.pk] = None
+    after_change(instance.pk)
 
 
-def case_deleted(sender, instance: Inquiry, **kwargs) -> None:
-    loaded = getattr(instance, "_statistics_loaded", None) or _loaded(instance)
-    if loaded is not None:
-        mark_bucket(bucket_of(*loaded))
+def related_saving(sender, instance, **kwargs) -> None:
+    """pre_save / pre_delete of a referral or a rating."""
+    before_change(instance.inquiry_id)
 
 
 def related_saved(sender, instance, **kwargs) -> None:
-    """A referral or a rating changed: its case's numbers may have."""
-    mark_case(instance.inquiry_id)
+    """post_save / post_delete of a referral or a rating."""
+    after_change(instance.inquiry_id)
 
 
 def calendar_changed(sender, instance, **kwargs) -> None:
