@@ -12,15 +12,31 @@ from django.core.paginator import InvalidPage
 CAP = 1000
 
 
+def page_number(value) -> int:
+    """A requested page number: 1 for anything that is not a positive number. Past the cap
+    the number of pages is unknown; a very large number is an empty page (with a link back),
+    never a huge OFFSET beyond what a reader can reach by "Next"."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), 10**6)
+
+
 class BoundedPaginator:
     """The parts of Django's Paginator the list templates use, with a bounded count."""
 
-    def __init__(self, object_list, per_page: int, *, cap: int | None = None):
+    def __init__(self, object_list, per_page: int, *, cap: int | None = None, count_source=None):
+        """`count_source`, if given, is counted instead of the list: a queryset holding more
+        than `cap` rows exactly when the list does, and otherwise its rows (e.g. a union of
+        the list's branches, each stopping after `cap` + 1 rows)."""
         self.object_list = object_list
         self.per_page = per_page
         self.cap = CAP if cap is None else cap
-        # Unordered and only the key: PostgreSQL stops after cap + 1 rows of any index.
-        self.count = object_list.order_by().values("pk")[: self.cap + 1].count()
+        if count_source is None:
+            # Unordered and only the key: PostgreSQL stops after cap + 1 rows of any index.
+            count_source = object_list.order_by().values("pk")[: self.cap + 1]
+        self.count = count_source.count()
         self.capped = self.count > self.cap
         if self.capped:
             self.count = self.cap
@@ -35,16 +51,9 @@ class BoundedPaginator:
     def get_page(self, number) -> "BoundedPage":
         """The page `number`; the first for anything that is not a positive number, the last
         for one past the end when the end is known."""
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1
-        number = max(number, 1)
+        number = page_number(number)
         if self.num_pages is not None:
             number = min(number, self.num_pages)
-        # Past the cap the number of pages is unknown; a very large number is an empty page
-        # (with a link back), never a huge OFFSET beyond what a reader can reach by "Next".
-        number = min(number, 10**6)
         start = (number - 1) * self.per_page
         rows = list(self.object_list[start : start + self.per_page + 1])
         return BoundedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)

@@ -174,13 +174,29 @@ def user_role_labels(*, user: User) -> list[str]:
 # --- Cases -----------------------------------------------------------------------------------
 
 
+# What a list row shows, loaded in the same query as the cases.
+LIST_RELATED = ("first_responder", "current_holder", "handling_department", "receiving_department")
+
+
 def inquiries_visible_to(user) -> QuerySet:
     """Every case `user` may open, with what lists show loaded in the same query."""
-    queryset = Inquiry.objects.select_related(
-        "first_responder", "current_holder", "handling_department", "receiving_department"
-    )
+    queryset = Inquiry.objects.select_related(*LIST_RELATED)
     q = inquiry_visibility_q(user)
     return queryset if q is None else queryset.filter(q)
+
+
+def inquiries_of(user, *, role: Q) -> QuerySet:
+    """The cases matching `role`, a condition naming `user` as first responder and/or current
+    handler (`Q(first_responder=user)`, `Q(current_holder=user)` or either), with what lists
+    show loaded.
+
+    Whoever is signed in and active may open these (the first two rules of
+    `inquiry_duty_q`), so the visibility filter is left out: its other branches only made
+    the planner's work harder (issue 9).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Inquiry.objects.none()
+    return Inquiry.objects.select_related(*LIST_RELATED).filter(role)
 
 
 def inquiry_get_for_user(*, user, number: str):

@@ -1,8 +1,9 @@
 """Read functions for intake and the case lists: the catalog search, my cases, the registers.
 
-Every list here starts from `inquiries_visible_to(user)`, so no page shows a case its reader
-may not open. Rows are built without further queries: a list costs the same few queries
-however many cases it holds.
+Every list here starts from `inquiries_visible_to(user)` (my cases from `inquiries_of(user)`,
+the cases the user is first responder or handler of, which they may always open), so no page
+shows a case its reader may not open. Rows are built without further queries: a list costs
+the same few queries however many cases it holds.
 """
 
 import datetime
@@ -24,7 +25,7 @@ from inquiries.models import (
     Status,
 )
 from inquiries.models.cases import CLOCK_RUNNING, OPEN_STATUSES
-from inquiries.selectors import inquiries_visible_to
+from inquiries.selectors import inquiries_of, inquiries_visible_to
 from inquiries.services import time_limit_days_for
 from inquiries.text import normalize_text
 from inquiries.validators import normalize_phone
@@ -206,8 +207,7 @@ def my_cases_list(
 ) -> QuerySet[Inquiry]:
     """The user's own cases (as first responder or as current handler), filtered."""
     return (
-        inquiries_visible_to(user)
-        .filter(_role_q(role, user))
+        inquiries_of(user, role=_role_q(role, user))
         .filter(case_state_q(state, today=today, soon_until=soon_until))
         .filter(case_text_q(query))
         .order_by(*_ORDER.get(state, _URGENT_FIRST))
@@ -226,10 +226,8 @@ def my_cases_counts(
         for role in CaseRole.values
         for state in CaseState.values
     }
-    totals = (
-        inquiries_visible_to(user)
-        .filter(Q(first_responder=user) | Q(current_holder=user))
-        .aggregate(**aggregates)
+    totals = inquiries_of(user, role=Q(first_responder=user) | Q(current_holder=user)).aggregate(
+        **aggregates
     )
     return {
         role: {state: totals[f"{role}__{state}"] for state in CaseState.values}

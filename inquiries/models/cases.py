@@ -286,6 +286,19 @@ class Inquiry(models.Model):
                 name="inquiry_open_status",
                 condition=~Q(status="closed"),
             ),
+            # The dashboard's lists that name their cases by id (unaccepted referrals, flags,
+            # pressing notices): each id is checked against the supervisor's departments and
+            # sorted from this index alone, without reading the case (issue 9).
+            models.Index(
+                fields=[
+                    "id",
+                    "handling_department",
+                    "receiving_department",
+                    "deadline",
+                    "received_at",
+                ],
+                name="inquiry_scope_probe",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -123,6 +123,23 @@ class Referral(models.Model):
             models.Index(
                 fields=["to_department", "target", "inquiry"], name="referral_dept_inquiry"
             ),
+            # The dashboard's "not accepted in time": the few pending referrals, index only.
+            models.Index(
+                fields=["accept_due", "inquiry"],
+                name="referral_pending_due",
+                condition=Q(state="pending"),
+            ),
+            # The inbox's branches (one department and target each), newest first.
+            models.Index(
+                fields=["to_department", "target", "created_at", "id"],
+                name="referral_dept_created",
+            ),
+            # What waits for a member who is away with no delegate (the head's; a handful).
+            models.Index(
+                fields=["to_department"],
+                name="referral_waiting_absent",
+                condition=Q(waiting_for_absent=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from inquiries.paging import BoundedPaginator
+from inquiries.paging import CAP as PAGING_CAP
+from inquiries.paging import BoundedPaginator, page_number
 from inquiries.selectors_referrals import (
     NotificationFilter,
     ReferralFilter,
@@ -32,6 +33,7 @@ from inquiries.selectors_referrals import (
     notification_get_for_user,
     notifications_for_user,
     referral_get_for_user,
+    referral_inbox_count_source,
     referral_inbox_counts,
     referral_inbox_list,
     referral_rows,
@@ -106,9 +108,16 @@ def referral_inbox(request):
     tabs = _tabs_for(user)
     tab = _choice(request.GET.get("tab"), tabs, tabs[0])
     state = _choice(request.GET.get("state"), ReferralFilter.values, ReferralFilter.PENDING)
-    counts = referral_inbox_counts(user=user, tabs=tabs, today=today)
-    referrals = referral_inbox_list(user=user, tab=tab, state=state, today=today)
-    page = BoundedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = referral_inbox_counts(user=user, tabs=tabs, today=today, tab=tab)
+    # How far the page asked for reaches (the list reads no further).
+    rows = page_number(request.GET.get("page")) * PAGE_SIZE + 1
+    referrals = referral_inbox_list(user=user, tab=tab, state=state, today=today, rows=rows)
+    count_source = referral_inbox_count_source(
+        user=user, tab=tab, state=state, today=today, cap=PAGING_CAP
+    )
+    page = BoundedPaginator(referrals, PAGE_SIZE, count_source=count_source).get_page(
+        request.GET.get("page")
+    )
     labels = dict(ReferralTab.choices)
     context = {
         "tab": tab,
