@@ -1,5 +1,8 @@
 """Who may see a case and which actions they may take on it."""
 
+import operator
+from functools import reduce
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -73,40 +76,49 @@ def inquiry_visibility_q(user: User) -> Q | None:
 def inquiry_duty_q(user: User) -> Q:
     """A filter for the cases that are `user`'s duty: every rule of `inquiry_visibility_q`
     except the `view_all_inquiries` shortcut (the case page masks the requester for those who
-    see a case only through that)."""
+    see a case only through that). The branches of `inquiry_duty_branches` joined by OR."""
+    return reduce(operator.or_, inquiry_duty_branches(user))
+
+
+def inquiry_duty_branches(user: User) -> list[Q]:
+    """The rules of `inquiry_duty_q` one by one (the keyword search reads them as a union,
+    each from its own index)."""
     if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
+        return [Q(pk__in=[])]
     # The referral branches are `pk IN (SELECT inquiry_id …)`, not EXISTS: PostgreSQL reads
     # the referral_dept_inquiry index once into a hash instead of probing the
     # referrals for every case of a list (the office receives over a hundred thousand).
     referrals = Referral.objects.values("inquiry_id")
-    q = (
-        Q(first_responder=user)
-        | Q(current_holder=user)
-        | Q(pk__in=referrals.filter(Q(to_user=user) | Q(intended_user=user)))
-    )
+    branches = [
+        Q(first_responder=user),
+        Q(current_holder=user),
+        Q(pk__in=referrals.filter(Q(to_user=user) | Q(intended_user=user))),
+    ]
     profile = getattr(user, "profile", None)
     if profile is not None and user.has_perm("inquiries.handle_inquiry"):
-        q |= Q(handling_department_id=profile.department_id) | Q(
-            pk__in=referrals.filter(to_department_id=profile.department_id)
-        )
+        branches += [
+            Q(handling_department_id=profile.department_id),
+            Q(pk__in=referrals.filter(to_department_id=profile.department_id)),
+        ]
     if user.has_perm("inquiries.supervise_inquiry"):
         led = supervised_department_ids(user)
         if led:
-            q |= Q(handling_department_id__in=led) | Q(receiving_department_id__in=led)
+            branches += [Q(handling_department_id__in=led), Q(receiving_department_id__in=led)]
     if user.has_perm("inquiries.coordinate_inquiry"):
-        q |= Q(status=Status.COORDINATING)
+        branches.append(Q(status=Status.COORDINATING))
         # Online letters nobody has picked up yet wait in the office's queue.
-        q |= Q(channel=Channel.ONLINE, first_responder__isnull=True)
+        branches.append(Q(channel=Channel.ONLINE, first_responder__isnull=True))
         if profile is not None:
             # The office follows up the cases it was asked to coordinate once it has named
             # the lead department (the case is no longer "coordinating" then).
-            q |= Q(
-                pk__in=referrals.filter(
-                    target=Referral.Target.OFFICE, to_department_id=profile.department_id
+            branches.append(
+                Q(
+                    pk__in=referrals.filter(
+                        target=Referral.Target.OFFICE, to_department_id=profile.department_id
+                    )
                 )
             )
-    return q
+    return branches
 
 
 def inquiry_on_duty(user: User, inquiry: Inquiry) -> bool:

@@ -86,3 +86,89 @@ def test_the_indexed_search_finds_what_like_finds(supervisor, query, expected):
     cases = case_search(user=supervisor, words=search_words(query), filters=SearchFilters())
 
     assert cases.count() == expected
+
+
+# --- Read as a union of what the user may see ---------------------------------------------------
+
+
+@pytest.fixture
+def crowd(db):
+    """Cases of several clerks in two departments, some referred to a department or a
+    person: everyone sees a different part of them."""
+    from inquiries.models import Referral
+    from tests.factories import UserFactory
+
+    _unit, office, licensing, complaints = make_bureau()
+    people = {
+        "clerk": make_person(licensing, roles=("front_desk",)),
+        "other": make_person(licensing, roles=("front_desk", "handler")),
+        "handler": make_person(complaints, roles=("front_desk", "handler")),
+        "coordinator": make_person(office, roles=("office_coordinator",)),
+        "discipline": make_person(licensing, roles=("discipline",)),  # sees every case
+    }
+    head = UserFactory(roles=["department_head"])
+    make_person(complaints, roles=())  # a colleague, not a reader
+    complaints.head = head
+    complaints.save()
+    people["head"] = head
+    for n in range(14):
+        by = (people["clerk"], people["other"], people["handler"])[n % 3]
+        case = register(by, subject=f"投诉餐馆卫生，营业执照过期{n}", channel=Channel.PHONE)
+        if n % 4 == 0:
+            Referral.objects.create(
+                inquiry=case,
+                target=Referral.Target.DEPARTMENT,
+                from_user=by,
+                from_department=case.receiving_department,
+                to_department=complaints,
+                created_at=case.received_at,
+                accept_due=case.deadline,
+            )
+        if n % 5 == 0:
+            Referral.objects.create(
+                inquiry=case,
+                target=Referral.Target.COLLEAGUE,
+                from_user=by,
+                from_department=case.receiving_department,
+                to_user=people["clerk"],
+                to_department=case.receiving_department,
+                created_at=case.received_at,
+                accept_due=case.deadline,
+            )
+    return people
+
+
+def pages(cases, branches, size=3):
+    """Every page forward, then back from the last: the keys and the cases of each."""
+    from inquiries.selectors_search import case_search_page
+
+    walked, page = [], case_search_page(cases=cases, branches=branches, size=size)
+    walked.append(page)
+    while page.after:
+        page = case_search_page(cases=cases, branches=branches, after=page.after, size=size)
+        walked.append(page)
+    while page.before:
+        page = case_search_page(cases=cases, branches=branches, before=page.before, size=size)
+        walked.append(page)
+    return [([case.pk for case in page.cases], page.after, page.before) for page in walked]
+
+
+@pytest.mark.parametrize("who", ["clerk", "other", "handler", "head"])
+@pytest.mark.parametrize("query", ["执照", "投诉餐馆", "过期1"])
+def test_the_union_pages_exactly_like_the_one_condition(crowd, who, query):
+    from inquiries.selectors_search import case_search_branches
+
+    user, words = crowd[who], search_words(query)
+    cases = case_search(user=user, words=words, filters=SearchFilters())
+    branches = case_search_branches(user=user, words=words, filters=SearchFilters())
+
+    assert branches is not None and len(branches) >= 3
+    assert pages(cases, branches) == pages(cases, None)
+    assert len(pages(cases, None)[0][0]) > 0
+
+
+def test_coordinators_and_those_who_see_everything_keep_the_one_condition(crowd):
+    from inquiries.selectors_search import case_search_branches
+
+    for user in (crowd["coordinator"], crowd["discipline"]):
+        assert case_search_branches(user=user, words=["执照"], filters=SearchFilters()) is None

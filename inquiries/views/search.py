@@ -18,6 +18,7 @@ from inquiries.selectors_search import (
     SEARCH_QUERY_MAX_LENGTH,
     SearchFilters,
     case_search,
+    case_search_branches,
     case_search_page,
     search_words,
     search_years,
@@ -48,6 +49,7 @@ def case_search_view(request):
         # Without a word nothing is searched: listing every case is what the lists are for.
         page = case_search_page(
             cases=case_search(user=request.user, words=words, filters=filters),
+            branches=case_search_branches(user=request.user, words=words, filters=filters),
             after=_cursor(request.GET.get("after")),
             before=_cursor(request.GET.get("before")),
         )
