@@ -383,3 +383,62 @@ def test_the_tabs_with_the_departments_read_hold_what_the_subqueries_hold(world,
         assert set(resolved.values_list("pk", flat=True)) == set(
             subqueries.values_list("pk", flat=True)
         ), tab
+
+
+# --- My cases: the counts' SQL built once -----------------------------------------------------
+
+
+def test_my_cases_counts_run_for_each_user_what_the_orm_counts(db):
+    import random
+
+    from django.db.models import Count, Q
+
+    from inquiries.models import Inquiry, Status
+    from inquiries.selectors_cases import (
+        CaseRole,
+        CaseState,
+        _role_q,
+        case_state_q,
+        my_cases_counts,
+    )
+    from tests.case_helpers import make_bureau, make_person
+    from tests.test_case_search import register
+
+    _unit, _office, licensing, complaints = make_bureau()
+    people = [make_person(licensing), make_person(complaints), make_person(licensing)]
+    rng = random.Random(5)
+    today = timezone.localdate()
+    for n in range(40):
+        case = register(rng.choice(people), subject=f"咨询{n}")
+        case.current_holder = rng.choice([*people, None])
+        # (Closed cases need a result and feedback: the constraint; open states suffice here.)
+        case.status = rng.choice([value for value in Status.values if value != Status.CLOSED])
+        case.deadline = today + datetime.timedelta(days=rng.randint(-5, 5))
+        Inquiry.objects.filter(pk=case.pk).update(
+            current_holder=case.current_holder, status=case.status, deadline=case.deadline
+        )
+    soon_until = today + datetime.timedelta(days=3)
+
+    def orm(user):
+        totals = Inquiry.objects.filter(Q(first_responder=user) | Q(current_holder=user)).aggregate(
+            **{
+                f"{role}__{state}": Count(
+                    "pk",
+                    filter=_role_q(role, user)
+                    & case_state_q(state, today=today, soon_until=soon_until),
+                )
+                for role in CaseRole.values
+                for state in CaseState.values
+            }
+        )
+        return {
+            role: {state: totals[f"{role}__{state}"] for state in CaseState.values}
+            for role in CaseRole.values
+        }
+
+    for user in people:  # the SQL is built for the first and reused for the others
+        assert my_cases_counts(user=user, today=today, soon_until=soon_until) == orm(user)
+    assert sum(orm(people[0])[CaseRole.values[0]].values()) > 0
+    with CaptureQueriesContext(connection) as queries:
+        my_cases_counts(user=people[1], today=today, soon_until=soon_until)
+    assert len(queries) == 1
