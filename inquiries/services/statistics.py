@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 # pg_advisory_xact_lock(key1, key2) namespace: "FSTS" (statistics), then the month.
 LOCK_NAMESPACE = 0x46535453
 
-Bucket = tuple[datetime.date, int | None]  # (first day of the month received, department)
+# (first day of the month received, department). Every case has one: the receiving
+# department is required.
+Bucket = tuple[datetime.date, int]
 
 
 def month_of(day: datetime.date) -> datetime.date:
@@ -65,15 +67,11 @@ def _lock_month(month: datetime.date, *, shared: bool = False) -> None:
             cursor.execute(f"SELECT {function}(%s, %s)", [LOCK_NAMESPACE, month.toordinal()])
 
 
-def _rows_for(month: datetime.date, departments: Iterable[int | None] | None):
+def _rows_for(month: datetime.date, departments: set[int] | None):
     """The summary rows of a month (all of it, or only these departments' buckets)."""
     cases = Inquiry.objects.filter(received_between(month, _month_end(month)))
     if departments is not None:
-        departments = set(departments)
-        where = department_q(pk for pk in departments if pk is not None)
-        if None in departments:
-            where |= Q(handling_department__isnull=True, receiving_department__isnull=True)
-        cases = cases.filter(where)
+        cases = cases.filter(department_q(departments))
     by_department = defaultdict(list)
     for row in facts_of(cases):
         by_department[row.department_id].append(row)
@@ -110,13 +108,11 @@ def _rows_for(month: datetime.date, departments: Iterable[int | None] | None):
     return rows, days
 
 
-def _replace(month: datetime.date, departments: set[int | None] | None) -> None:
+def _replace(month: datetime.date, departments: set[int] | None) -> None:
     rows, days = _rows_for(month, departments)
     where = Q(month=month)
     if departments is not None:
-        where &= Q(department_id__in=[pk for pk in departments if pk is not None])
-        if None in departments:
-            where |= Q(month=month, department__isnull=True)
+        where &= Q(department_id__in=departments)
     StatisticsRow.objects.filter(where).delete()
     StatisticsHandlingTime.objects.filter(where).delete()
     StatisticsRow.objects.bulk_create(rows, batch_size=2000)
@@ -174,7 +170,7 @@ def forget_months(months: Iterable[datetime.date] | None = None) -> None:
 
 def refresh_buckets(buckets: Iterable[Bucket]) -> None:
     """Recompute these (month, department) buckets from the cases, for the months built."""
-    by_month: dict[datetime.date, set[int | None]] = defaultdict(set)
+    by_month: dict[datetime.date, set[int]] = defaultdict(set)
     for month, department_id in buckets:
         by_month[month].add(department_id)
     for month, departments in sorted(by_month.items(), key=lambda item: item[0]):
