@@ -165,19 +165,6 @@ class Measure:
     }
 
 
-def measure_predicate(measure: str, *, today: datetime.date) -> Callable[[CaseFacts], bool]:
-    return {
-        Measure.VOLUME: lambda row: True,
-        Measure.ON_THE_SPOT: is_resolved_on_the_spot,
-        Measure.CLOSED: is_closed,
-        Measure.ON_TIME: is_closed_on_time,
-        Measure.OVERDUE: is_overdue_on(today),
-        Measure.RETURNED: has_returned_referral,
-        Measure.RATED: is_rated,
-        Measure.RATED_LOW: is_rated_low,
-    }[measure]
-
-
 # --- The numbers -----------------------------------------------------------------------------
 
 
@@ -436,13 +423,6 @@ def figures_by_group(
     ]
     result.sort(key=lambda group: (-group.figures.volume, group.label))
     return result
-
-
-def rows_in_group(rows: Iterable[CaseFacts], *, grouping: str, key: str) -> list[CaseFacts]:
-    """The rows of one group; the key "" (or a missing grouping) stands for all of them."""
-    if not grouping or not key:
-        return list(rows)
-    return [row for row in rows if group_key_and_label(grouping, row)[0] == key]
 
 
 # --- Fetching --------------------------------------------------------------------------------
@@ -831,7 +811,8 @@ def statistics_tables(
 
 
 def measure_q(measure: str, *, today: datetime.date) -> Q:
-    """`measure_predicate` as a filter on the cases annotated by `with_local_days`."""
+    """A measure's predicate (`is_resolved_on_the_spot`, `is_closed_on_time`, …) as a filter
+    on cases annotated with their local `received_day` and `closed_day`."""
     closed = Q(status=Status.CLOSED, closed_at__isnull=False)
     return {
         Measure.VOLUME: Q(),
