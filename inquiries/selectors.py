@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from inquiries.models import Department, Inquiry, StaffProfile, User
 from inquiries.permissions import inquiry_visibility_q
@@ -199,18 +198,50 @@ def inquiries_of(user, *, role: Q) -> QuerySet:
     return Inquiry.objects.select_related(*LIST_RELATED).filter(role)
 
 
+def _visible_by_plain_rules(user, inquiry: Inquiry) -> bool:
+    """Whether one of the rules of `inquiry_visibility_q` that need no other table admits
+    `user` to `inquiry`: they see every case, registered it, hold it, or handle in its
+    handling department. (The others — referrals, supervision, the office — are asked of
+    the database.)"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk in (inquiry.first_responder_id, inquiry.current_holder_id):
+        return True
+    if user.has_perm("inquiries.view_all_inquiries"):
+        return True
+    profile = getattr(user, "profile", None)
+    return (
+        profile is not None
+        and inquiry.handling_department_id is not None
+        and profile.department_id == inquiry.handling_department_id
+        and user.has_perm("inquiries.handle_inquiry")
+    )
+
+
 def inquiry_get_for_user(*, user, number: str):
     """The case with this number if `user` may see it; otherwise 404 (never 403: a 403 would
-    tell a stranger the case exists)."""
-    queryset = Inquiry.objects.select_related(
-        "first_responder__profile",
-        "current_holder__profile",
-        "handling_department",
-        "receiving_department",
-        "matter",
-        "path_department",
+    tell a stranger the case exists).
+
+    The people a case page is usually opened by are admitted without building the whole
+    visibility filter, which took Django ~9 ms per page at a million cases (issue 9); the
+    answer is the same (tests/test_case_access.py, tests/test_access_matrix.py)."""
+    inquiry = (
+        Inquiry.objects.select_related(
+            "first_responder__profile",
+            "current_holder__profile",
+            "handling_department",
+            "receiving_department",
+            "matter",
+            "path_department",
+        )
+        .filter(number=number)
+        .first()
     )
+    if inquiry is None:
+        raise Http404
+    if _visible_by_plain_rules(user, inquiry):
+        return inquiry
     q = inquiry_visibility_q(user)
-    if q is not None:
-        queryset = queryset.filter(q)
-    return get_object_or_404(queryset, number=number)
+    if q is not None and not Inquiry.objects.filter(q, pk=inquiry.pk).exists():
+        raise Http404
+    return inquiry
