@@ -9,11 +9,12 @@ the same few queries however many cases it holds.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inquiries.compiled_sql import CompiledPerUser
 from inquiries.masking import mask_name, mask_phone
 from inquiries.models import (
     CasePolicy,
@@ -23,7 +24,6 @@ from inquiries.models import (
     RequiredMaterial,
     ServiceMatter,
     Status,
-    User,
 )
 from inquiries.models.cases import CLOCK_RUNNING, OPEN_STATUSES
 from inquiries.selectors import inquiries_of, inquiries_visible_to
@@ -215,51 +215,47 @@ def my_cases_list(
     )
 
 
-def _my_cases_counts_query(user, *, today: datetime.date, soon_until: datetime.date):
-    aggregates = {
-        f"{role}__{state}": Count(
+def _count_names() -> list[str]:
+    return [f"{role}__{state}" for role in CaseRole.values for state in CaseState.values]
+
+
+def _my_cases_counts_sql(user, *, today: datetime.date, soon_until: datetime.date):
+    """The SQL QuerySet.aggregate() runs for the tab counts, without running it."""
+    cases = inquiries_of(user, role=Q(first_responder=user) | Q(current_holder=user))
+    query = cases.query.chain()
+    for name in _count_names():
+        role, state = name.split("__")
+        aggregate = Count(
             "pk",
             filter=_role_q(role, user) & case_state_q(state, today=today, soon_until=soon_until),
         )
-        for role in CaseRole.values
-        for state in CaseState.values
-    }
-    cases = inquiries_of(user, role=Q(first_responder=user) | Q(current_holder=user))
-    # What QuerySet.aggregate() runs, as SQL that can be kept (see `my_cases_counts`).
-    query = cases.query.chain()
-    for alias, aggregate in aggregates.items():
-        query.add_annotation(aggregate, alias, select=True)
+        query.add_annotation(aggregate, name, select=True)
     query.select = ()
     query.default_cols = False
     query.select_related = False
     query.clear_ordering(force=True)
-    return list(aggregates), query.get_compiler(cases.db).as_sql()
+    return query.get_compiler(cases.db).as_sql()
 
 
-# The counts' SQL is the same for every active user but for their id: Django took ~10 ms to
-# build its 18 filtered counts on every "my cases" page, to run them in ~1 ms (issue 9). It is
-# built once per process and day with a stand-in id and run with the user's.
-_STAND_IN_ID = -(2**62) + 11
-_COUNTS_SQL: dict[tuple[datetime.date, datetime.date], tuple[list[str], tuple[str, tuple]]] = {}
+# The same for every active user but for their id: Django took ~10 ms to build its 18
+# filtered counts on every "my cases" page, to run them in ~1 ms (issue 9).
+_counts_sql = CompiledPerUser(_my_cases_counts_sql, keep=2)
 
 
 def my_cases_counts(
     *, user, today: datetime.date, soon_until: datetime.date
 ) -> dict[str, dict[str, int]]:
     """{role: {state: count}} for the filter tabs, in one query."""
-    if not user.is_authenticated or not user.is_active:
-        names, row = [], ()
-    else:
-        key = (today, soon_until)
-        if key not in _COUNTS_SQL:
-            _COUNTS_SQL.clear()  # yesterday's
-            stand_in = User(pk=_STAND_IN_ID, is_active=True)
-            _COUNTS_SQL[key] = _my_cases_counts_query(stand_in, today=today, soon_until=soon_until)
-        names, (sql, params) = _COUNTS_SQL[key]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user.pk if value == _STAND_IN_ID else value for value in params])
-            row = cursor.fetchone() or ()
-    totals = dict(zip(names, row, strict=True))
+    totals = {}
+    if user.is_authenticated and user.is_active:
+        row = _counts_sql.fetchone(
+            user,
+            (today, soon_until),
+            stand_in={"is_active": True},
+            today=today,
+            soon_until=soon_until,
+        )
+        totals = dict(zip(_count_names(), row, strict=True))
     return {
         role: {state: totals.get(f"{role}__{state}") or 0 for state in CaseState.values}
         for role in CaseRole.values

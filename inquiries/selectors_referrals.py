@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, Count, Exists, Func, IntegerField, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from inquiries.compiled_sql import CompiledPerUser
 from inquiries.masking import mask_name
 from inquiries.models import Department, Inquiry, Notification, Referral, StaffProfile, Status, User
 from inquiries.permissions import referral_may_decide
@@ -504,25 +505,19 @@ def _waiting_counts_query(user: User) -> QuerySet:
     )
 
 
-# The header's query is the same for everyone but for the user's id: its SQL is built once per
-# process (for each of active/superuser) with a stand-in id and run with the real one. Django
-# took 7–10 ms to build it, on every page, to run it in under 1 ms (issue 9).
-_STAND_IN_ID = -(2**62) + 9
-_WAITING_SQL: dict[tuple[bool, bool], tuple[str, tuple]] = {}
+# The header's query is the same for everyone but for the user's id and flags: Django took
+# 7–10 ms to build it, on every page, to run it in under 1 ms (issue 9).
+_waiting_sql = CompiledPerUser(
+    lambda stand_in: _waiting_counts_query(stand_in).query.sql_with_params()
+)
 
 
 def user_waiting_counts(user: User) -> dict[str, int | CappedCount]:
     """Pending referrals waiting for `user` and their unread notifications, in one query.
 
     The header shows them on every page, so each stops at COUNT_CAP ("99+")."""
-    key = (bool(user.is_active), bool(user.is_superuser))
-    if key not in _WAITING_SQL:
-        stand_in = User(pk=_STAND_IN_ID, is_active=key[0], is_superuser=key[1])
-        _WAITING_SQL[key] = _waiting_counts_query(stand_in).query.sql_with_params()
-    sql, params = _WAITING_SQL[key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk if value == _STAND_IN_ID else value for value in params])
-        row = cursor.fetchone() or (None, None)
+    flags = {"is_active": bool(user.is_active), "is_superuser": bool(user.is_superuser)}
+    row = _waiting_sql.fetchone(user, tuple(flags.values()), stand_in=flags) or (None, None)
     referrals_waiting, notifications_unread = row
     return {
         "referrals_waiting": capped(referrals_waiting),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from inquiries import exports
+from inquiries.compiled_sql import STAND_IN_ID
 from inquiries.models import Referral, User
 from inquiries.paging import CAP, BoundedPaginator
 from inquiries.selectors_referrals import (
@@ -360,8 +361,9 @@ def test_the_header_counts_run_the_sql_built_for_the_user(world, busy):
         assert {key: str(value) for key, value in counts.items()} == {
             key: str(selectors_referrals.capped(row.get(key))) for key in counts
         }
-        sql, params = selectors_referrals._WAITING_SQL[(user.is_active, user.is_superuser)]
-        stand_in = selectors_referrals._STAND_IN_ID
+        flags = {"is_active": user.is_active, "is_superuser": user.is_superuser}
+        sql, params = selectors_referrals._waiting_sql.sql(tuple(flags.values()), stand_in=flags)
+        stand_in = STAND_IN_ID
         real_sql, real_params = built.query.sql_with_params()
         assert (sql, [user.pk if p == stand_in else p for p in params]) == (
             real_sql,
