@@ -2,11 +2,13 @@
 returns, overdue cases and satisfaction (好差评) for a period, by department, channel, kind and
 first responder.
 
-The numbers are pure functions over `CaseFacts` rows (given the rows, a calendar and "today",
-return the numbers), so they are tested table by table. `statistics_facts` fetches the rows in
-one query over the cases (plus the fixed lookups of who may see what), however many there are.
-The drill-down lists the cases behind a number with the same rows and the same predicates, so
-a count and its list cannot disagree.
+The numbers are defined over `CaseFacts` rows, one per case, by the predicates below and
+`Tally` (given the rows, a calendar and "today", return the numbers), so they are tested
+table by table; `figures_of` and `figures_by_group` count a period's rows one by one and are
+the reference. The page reads `statistics_tables`: whole months from the summary kept by
+`inquiries.services.statistics` (tallies of the same rows), the rest from `statistics_facts`.
+The drill-down lists the cases behind a number with the same predicates as filters
+(`measure_q`, `group_q`), so a count and its list cannot disagree.
 """
 
 import datetime
